@@ -1,0 +1,3 @@
+fn main() {
+    println!("ros {}", env!("CARGO_PKG_VERSION"));
+}
