@@ -5,6 +5,7 @@
 //! in dependency order (see `design.md`): a module only uses modules above it.
 
 pub mod config;
+pub mod root;
 pub mod keys;
 pub mod protocol;
 pub mod changeset;

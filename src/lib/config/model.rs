@@ -1,0 +1,182 @@
+//! The typed, validated configuration. Every path here is absolute (relative paths
+//! in a file were resolved against that file's directory) and every value is legal.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+
+/// The whole configuration of one server, ready to use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The file this configuration was read from; `None` for the development server.
+    pub source: Option<PathBuf>,
+    pub storage: Storage,
+    pub auth: Auth,
+    pub network: Network,
+    pub proxy: Proxy,
+    pub logging: Logging,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Storage {
+    /// `storage.root_path`: everything the server writes lives below it.
+    pub root_path: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Auth {
+    /// `auth.public_key_path`: verifies the tokens this server signed.
+    pub public_key_path: PathBuf,
+    /// `auth.private_key_path`: signs tokens.
+    pub private_key_path: PathBuf,
+    /// `auth.previous_public_key_paths` (ours): still accepted for verification, so
+    /// the signing key can be rotated without ending every session.
+    pub previous_public_key_paths: Vec<PathBuf>,
+    /// `auth.providers.*`, kept as written; the providers come with later issues.
+    pub providers: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One listening socket: address and port. Port 0 means "any free port".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listen {
+    pub address: IpAddr,
+    pub port: u16,
+}
+
+impl Listen {
+    pub fn socket_addr(self) -> SocketAddr {
+        SocketAddr::new(self.address, self.port)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Network {
+    /// `network.sync.*`: the sync service (default 127.0.0.1:27800).
+    pub sync: Listen,
+    /// `network.http.*`: the http service (default 127.0.0.1:27080).
+    pub http: Listen,
+    /// `network.authorization_header_name`: an extra header that carries the Realm
+    /// token when a proxy in front owns `Authorization` (seed 003). Lower case.
+    pub authorization_header_name: Option<String>,
+    /// `network.url_prefix`: a path prefix in front of every route, such as
+    /// `/my/url/prefix` (seed 003). Starts with `/`, no trailing `/`.
+    pub url_prefix: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proxy {
+    /// `proxy.http.*` (default enabled on `::`:9080).
+    pub http: Option<Listen>,
+    /// `proxy.https.*` (default disabled; `::`:9443 when enabled).
+    pub https: Option<HttpsProxy>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpsProxy {
+    pub listen: Listen,
+    pub certificate_path: PathBuf,
+    pub private_key_path: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logging {
+    /// `logging.path`: a file to append to; console when `None`.
+    pub path: Option<PathBuf>,
+    pub level: LogLevel,
+    /// `logging.format` (ours).
+    pub format: LogFormat,
+}
+
+/// The original server's nine log levels, from most to least verbose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LogLevel {
+    All,
+    Trace,
+    Debug,
+    Detail,
+    Info,
+    Warn,
+    Error,
+    Fatal,
+    Off,
+}
+
+impl LogLevel {
+    pub const ALL: [LogLevel; 9] = [
+        LogLevel::All,
+        LogLevel::Trace,
+        LogLevel::Debug,
+        LogLevel::Detail,
+        LogLevel::Info,
+        LogLevel::Warn,
+        LogLevel::Error,
+        LogLevel::Fatal,
+        LogLevel::Off,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LogLevel::All => "all",
+            LogLevel::Trace => "trace",
+            LogLevel::Debug => "debug",
+            LogLevel::Detail => "detail",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+            LogLevel::Fatal => "fatal",
+            LogLevel::Off => "off",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<LogLevel> {
+        LogLevel::ALL.into_iter().find(|l| l.name() == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            LogFormat::Text => "text",
+            LogFormat::Json => "json",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<LogFormat> {
+        match name {
+            "text" => Some(LogFormat::Text),
+            "json" => Some(LogFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+/// The documented defaults of the original server.
+pub mod defaults {
+    use super::*;
+
+    pub const SYNC: Listen = Listen {
+        address: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        port: 27800,
+    };
+    pub const HTTP: Listen = Listen {
+        address: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        port: 27080,
+    };
+    pub const PROXY_HTTP: Listen = Listen {
+        address: IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        port: 9080,
+    };
+    pub const PROXY_HTTPS: Listen = Listen {
+        address: IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        port: 9443,
+    };
+    pub const PROXY_HTTP_ENABLE: bool = true;
+    pub const PROXY_HTTPS_ENABLE: bool = false;
+    pub const LOG_LEVEL: LogLevel = LogLevel::Info;
+    pub const LOG_FORMAT: LogFormat = LogFormat::Text;
+}
