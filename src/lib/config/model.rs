@@ -180,3 +180,22 @@ pub mod defaults {
     pub const LOG_LEVEL: LogLevel = LogLevel::Info;
     pub const LOG_FORMAT: LogFormat = LogFormat::Text;
 }
+
+/// What the operator typed on the command line, not yet validated, so that
+/// check-configuration can name the flag a bad value came from. Relative paths
+/// here resolve against the current directory (not the configuration file's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--root`: `storage.root_path`.
+    pub root: Option<PathBuf>,
+    /// `--public-key`: `auth.public_key_path`.
+    pub public_key: Option<PathBuf>,
+    /// `--private-key`: `auth.private_key_path`.
+    pub private_key: Option<PathBuf>,
+    /// `--listen`: `proxy.http.listen_address`, the public entry point.
+    pub listen: Option<String>,
+    /// `--port`: `proxy.http.listen_port`.
+    pub port: Option<String>,
+    /// `--log-level`: `logging.level`.
+    pub log_level: Option<String>,
+}

@@ -1,0 +1,24 @@
+//! One file per subcommand, each with a thin `exec` over one library operation.
+
+pub mod check_configuration;
+pub mod generate_assets;
+pub mod init;
+pub mod serve;
+pub mod start;
+
+use crate::args::{Cli, Command};
+
+/// Runs the parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    if let Some(file) = cli.check_configuration {
+        return check_configuration::exec(check_configuration::CheckArgs::for_file(file));
+    }
+    match cli.command {
+        Some(Command::Serve(args)) => serve::exec(args),
+        Some(Command::Start(args)) => start::exec(args),
+        Some(Command::CheckConfiguration(args)) => check_configuration::exec(args),
+        Some(Command::Init(args)) => init::exec(args),
+        Some(Command::GenerateAssets(args)) => generate_assets::exec(args),
+        None => crate::exit::USAGE,
+    }
+}
