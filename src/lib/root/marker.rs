@@ -88,7 +88,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(MARKER_FILE), "ros data format 7\n").unwrap();
         let err = check_or_write_marker(dir.path()).unwrap_err();
-        assert!(matches!(err, MarkerError::Unknown { ref found, .. } if found == "ros data format 7"));
+        assert!(
+            matches!(err, MarkerError::Unknown { ref found, .. } if found == "ros data format 7")
+        );
         let text = std::fs::read_to_string(dir.path().join(MARKER_FILE)).unwrap();
         assert_eq!(text, "ros data format 7\n");
     }

@@ -1,1 +1,209 @@
-//! placeholder
+//! `ros serve`: one process running the sync service, the http service and the
+//! proxy listeners that the configuration asks for.
+//!
+//! Start-up order matters for the operator's data: the root lock first (so two
+//! servers never share a root), then the format marker (so an unknown layout is never
+//! touched), then every listener (so a port conflict stops the start before anything
+//! is served). [`Server::bind`] does all three; [`Server::run`] serves until the
+//! shutdown future resolves and then releases the lock.
+
+mod listener;
+mod signals;
+
+pub use signals::shutdown_on_signal;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::http::{BoundAddresses, HealthState, HttpState};
+use crate::proxy::TlsError;
+use crate::root::{LockError, MarkerError, RootLock};
+use crate::sync::SyncState;
+
+/// How long open connections get to finish after a shutdown signal.
+const DRAIN: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error(transparent)]
+    Marker(#[from] MarkerError),
+    #[error("cannot listen on {address} ({key}): {source}")]
+    Bind {
+        key: &'static str,
+        address: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error("cannot write the lock file in {root}: {source}", root = .root.display())]
+    Record {
+        root: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A server whose root is locked and whose listeners are bound, ready to run.
+pub struct Server {
+    config: Config,
+    lock: RootLock,
+    sync: TcpListener,
+    http: TcpListener,
+    proxy_http: Option<TcpListener>,
+    proxy_https: Option<(TcpListener, tokio_rustls::TlsAcceptor)>,
+    addresses: BoundAddresses,
+}
+
+async fn bind(key: &'static str, address: SocketAddr) -> Result<TcpListener, ServerError> {
+    TcpListener::bind(address)
+        .await
+        .map_err(|source| ServerError::Bind {
+            key,
+            address,
+            source,
+        })
+}
+
+fn local(
+    key: &'static str,
+    listener: &TcpListener,
+    address: SocketAddr,
+) -> Result<SocketAddr, ServerError> {
+    listener.local_addr().map_err(|source| ServerError::Bind {
+        key,
+        address,
+        source,
+    })
+}
+
+impl Server {
+    /// Locks the root, checks its format and binds every configured listener.
+    pub async fn bind(config: Config) -> Result<Server, ServerError> {
+        let root = config.storage.root_path.clone();
+        let mut lock = RootLock::acquire(&root)?;
+        crate::root::check_or_write_marker(&root)?;
+
+        let net = &config.network;
+        let sync = bind("network.sync", net.sync.socket_addr()).await?;
+        let http = bind("network.http", net.http.socket_addr()).await?;
+        let proxy_http = match config.proxy.http {
+            Some(listen) => Some(bind("proxy.http", listen.socket_addr()).await?),
+            None => None,
+        };
+        let proxy_https = match &config.proxy.https {
+            Some(https) => {
+                let acceptor =
+                    crate::proxy::tls_acceptor(&https.certificate_path, &https.private_key_path)?;
+                Some((
+                    bind("proxy.https", https.listen.socket_addr()).await?,
+                    acceptor,
+                ))
+            }
+            None => None,
+        };
+        let addresses = BoundAddresses {
+            sync: local("network.sync", &sync, net.sync.socket_addr())?,
+            http: local("network.http", &http, net.http.socket_addr())?,
+            proxy_http: match (&proxy_http, config.proxy.http) {
+                (Some(l), Some(c)) => Some(local("proxy.http", l, c.socket_addr())?),
+                _ => None,
+            },
+            proxy_https: match (&proxy_https, &config.proxy.https) {
+                (Some((l, _)), Some(c)) => Some(local("proxy.https", l, c.listen.socket_addr())?),
+                _ => None,
+            },
+        };
+        lock.record(&addresses.all())
+            .map_err(|source| ServerError::Record { root, source })?;
+        Ok(Server {
+            config,
+            lock,
+            sync,
+            http,
+            proxy_http,
+            proxy_https,
+            addresses,
+        })
+    }
+
+    /// The addresses every listener really bound (port 0 resolved).
+    pub fn addresses(&self) -> &BoundAddresses {
+        &self.addresses
+    }
+
+    /// Serves until `shutdown` resolves, gives open connections a moment to finish,
+    /// then releases the root.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) {
+        let Server {
+            config,
+            lock,
+            sync,
+            http,
+            proxy_http,
+            proxy_https,
+            addresses,
+        } = self;
+        let sync_state = SyncState {
+            url_prefix: config.network.url_prefix.clone(),
+        };
+        let http_router = crate::http::router(HttpState {
+            health: HealthState::new(addresses.clone()),
+        });
+        let proxy_router =
+            crate::proxy::router(crate::sync::routes(sync_state.clone()), http_router.clone());
+
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(listener::serve(
+            sync,
+            None,
+            crate::sync::router(sync_state),
+            stop_rx.clone(),
+        ));
+        tasks.spawn(listener::serve(http, None, http_router, stop_rx.clone()));
+        if let Some(l) = proxy_http {
+            tasks.spawn(listener::serve(
+                l,
+                None,
+                proxy_router.clone(),
+                stop_rx.clone(),
+            ));
+        }
+        if let Some((l, acceptor)) = proxy_https {
+            tasks.spawn(listener::serve(
+                l,
+                Some(acceptor),
+                proxy_router,
+                stop_rx.clone(),
+            ));
+        }
+        tracing::info!(
+            sync = %addresses.sync,
+            http = %addresses.http,
+            proxy_http = ?addresses.proxy_http,
+            proxy_https = ?addresses.proxy_https,
+            "Realm Object Server has started and is listening"
+        );
+
+        shutdown.await;
+        tracing::info!("shutting down");
+        let _ = stop_tx.send(true);
+        if tokio::time::timeout(DRAIN, async { while tasks.join_next().await.is_some() {} })
+            .await
+            .is_err()
+        {
+            tracing::warn!("connections still open after {DRAIN:?}; closing them");
+            tasks.abort_all();
+        }
+        drop(lock);
+        tracing::info!("Realm Object Server has stopped");
+    }
+}
