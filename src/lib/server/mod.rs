@@ -51,6 +51,11 @@ pub enum ServerError {
     },
 }
 
+/// An optional listener's address for the log: `disabled` when it is off.
+fn shown(address: Option<SocketAddr>) -> String {
+    address.map_or_else(|| "disabled".to_string(), |a| a.to_string())
+}
+
 /// A server whose root is locked and whose listeners are bound, ready to run.
 pub struct Server {
     config: Config,
@@ -188,8 +193,8 @@ impl Server {
         tracing::info!(
             sync = %addresses.sync,
             http = %addresses.http,
-            proxy_http = ?addresses.proxy_http,
-            proxy_https = ?addresses.proxy_https,
+            proxy_http = %shown(addresses.proxy_http),
+            proxy_https = %shown(addresses.proxy_https),
             "Realm Object Server has started and is listening"
         );
 

@@ -56,16 +56,17 @@ async fn upgrade(request: Request) -> Response {
         .filter_map(|v| v.to_str().ok())
         .collect::<Vec<_>>()
         .join(",");
-    let ws =
-        match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
-            Ok(ws) => ws,
-            Err(rejection) => return text(
+    let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
+        Ok(ws) => ws,
+        Err(rejection) => {
+            return text(
                 StatusCode::BAD_REQUEST,
                 &format!(
                     "This is a Realm sync route: it takes WebSocket upgrades only ({rejection})\n"
                 ),
-            ),
-        };
+            )
+        }
+    };
     let negotiated = match negotiate(&protocols) {
         Ok(n) => n,
         Err(e) => return text(StatusCode::BAD_REQUEST, &e.to_string()),
