@@ -10,8 +10,16 @@ pub struct OpenApi {
 }
 
 const KNOWN: [&str; 10] = [
-    "type", "nullable", "enum", "required", "properties", "additionalProperties", "items",
-    "minimum", "description", "$ref",
+    "type",
+    "nullable",
+    "enum",
+    "required",
+    "properties",
+    "additionalProperties",
+    "items",
+    "minimum",
+    "description",
+    "$ref",
 ];
 
 impl OpenApi {
@@ -24,7 +32,8 @@ impl OpenApi {
 
     /// The schema of a response body, as `$ref`-free as the document allows.
     pub fn response_schema(&self, path: &str, method: &str, status: &str) -> Value {
-        self.doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"]
+        self.doc["paths"][path][method]["responses"][status]["content"]["application/json"]
+            ["schema"]
             .clone()
     }
 
@@ -53,7 +62,9 @@ impl OpenApi {
         };
         for key in obj.keys() {
             if !KNOWN.contains(&key.as_str()) {
-                errors.push(format!("{at}: schema keyword {key} is not supported by the checker"));
+                errors.push(format!(
+                    "{at}: schema keyword {key} is not supported by the checker"
+                ));
             }
         }
         if value.is_null() && obj.get("nullable") == Some(&Value::Bool(true)) {
@@ -93,7 +104,12 @@ impl OpenApi {
         }
         if let Some(map) = value.as_object() {
             let props = obj.get("properties").and_then(Value::as_object);
-            for name in obj.get("required").and_then(Value::as_array).into_iter().flatten() {
+            for name in obj
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(name) = name.as_str() {
                     if !map.contains_key(name) {
                         errors.push(format!("{at}: missing required property {name}"));

@@ -1,9 +1,76 @@
-//! `ros start`: the original 3.x flags, mapped onto `ros serve`.
+//! `ros start`: the original 3.x server's flags (ros-behaviour.md §1.2), mapped onto
+//! `ros serve`, so scripts written for the original keep working.
+
+use std::path::PathBuf;
 
 use clap::Args;
 
 #[derive(Debug, Args)]
-pub struct StartArgs {}
+pub struct StartArgs {
+    /// Data root (the original's default: ./data).
+    #[arg(
+        short = 'd',
+        long = "data",
+        value_name = "PATH",
+        default_value = "./data"
+    )]
+    pub data: PathBuf,
+    /// Address of the public HTTP listener.
+    #[arg(
+        short = 'a',
+        long = "address",
+        value_name = "ADDRESS",
+        default_value = "0.0.0.0"
+    )]
+    pub address: String,
+    /// Port of the public HTTP listener (1-65535).
+    #[arg(
+        short = 'p',
+        long = "port",
+        value_name = "PORT",
+        default_value = "9080"
+    )]
+    pub port: String,
+    /// all, trace, debug, detail, info, warn, error, fatal, off.
+    #[arg(
+        short = 'l',
+        long = "loglevel",
+        value_name = "LEVEL",
+        default_value = "info"
+    )]
+    pub loglevel: String,
+    /// Append the log to this file.
+    #[arg(short = 'f', long = "logfile", value_name = "FILE")]
+    pub logfile: Option<PathBuf>,
+    /// Do not generate the key pair when it is missing.
+    #[arg(long = "no-auto-keygen")]
+    pub no_auto_keygen: bool,
+    /// PEM private key (default: DATA/keys/auth.key).
+    #[arg(long = "private-key", value_name = "PATH")]
+    pub private_key: Option<PathBuf>,
+    /// PEM public key (default: DATA/keys/auth.pub).
+    #[arg(long = "public-key", value_name = "PATH")]
+    pub public_key: Option<PathBuf>,
+    /// Also listen with HTTPS.
+    #[arg(long)]
+    pub https: bool,
+    /// PEM key of the HTTPS listener.
+    #[arg(long = "https-key", value_name = "PATH")]
+    pub https_key: Option<PathBuf>,
+    /// PEM certificate chain of the HTTPS listener.
+    #[arg(long = "https-cert", value_name = "PATH")]
+    pub https_cert: Option<PathBuf>,
+    /// Address of the HTTPS listener.
+    #[arg(
+        long = "https-address",
+        value_name = "ADDRESS",
+        default_value = "0.0.0.0"
+    )]
+    pub https_address: String,
+    /// Port of the HTTPS listener (1-65535).
+    #[arg(long = "https-port", value_name = "PORT", default_value = "9443")]
+    pub https_port: String,
+}
 
 pub fn exec(args: StartArgs) -> i32 {
     let _ = args;

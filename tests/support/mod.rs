@@ -1,0 +1,45 @@
+//! Helpers shared by the integration tests: the real `ros` binary, temporary sites
+//! made by `ros init`, TLS material from a test CA, and a running server.
+#![allow(dead_code)]
+
+pub mod openapi;
+pub mod server;
+pub mod tls;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn ros() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ros"));
+    // Tests control the environment: nothing from the developer's shell leaks in.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("ROS_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("running ros")
+}
+
+/// `ros init DIR` in a fresh temporary directory; returns (tempdir guard, DIR).
+pub fn init_site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let out = run(ros().arg("init").arg(&site));
+    assert!(
+        out.status.success(),
+        "ros init failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (tmp, site)
+}
+
+pub fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
