@@ -7,6 +7,7 @@
 pub mod config;
 pub mod root;
 pub mod keys;
+pub mod init;
 pub mod protocol;
 pub mod changeset;
 pub mod server;
