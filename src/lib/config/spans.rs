@@ -199,7 +199,7 @@ mod tests {
         let port = key_path("network.http.listen_port");
         assert_eq!(index.key(&port), pos(3, 5));
         assert_eq!(index.value(&port), pos(3, 18));
-        assert_eq!(index.value(&key_path("network.sync.listen_port")), pos(4, 22));
+        assert_eq!(index.value(&key_path("network.sync.listen_port")), pos(4, 23));
         let mut item = key_path("auth.previous_public_key_paths");
         item.push(Seg::Index(1));
         assert_eq!(index.value(&item), pos(8, 7));
