@@ -122,7 +122,7 @@ pub fn load(options: &LoadOptions) -> Result<Report, LoadError> {
     };
     sources::env(&options.env, &options.cwd, &mut layer, &mut raw);
     sources::flags(&options.overrides, &options.cwd, &mut layer, &mut raw);
-    let parsed = !raw.iter().any(|(p, _)| p.code() == "yaml-syntax");
+    let parsed = !raw.iter().any(|(p, _)| p.stops_checks());
     let config = if parsed {
         checks::run(&layer, &file, options.probe, &mut raw)
     } else {

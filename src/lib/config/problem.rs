@@ -288,6 +288,16 @@ impl Problem {
         }
     }
 
+    /// The file was not understood at all: checking its values would only add
+    /// noise (every mandatory key would be "missing").
+    pub fn stops_checks(&self) -> bool {
+        match self {
+            Problem::Syntax { .. } => true,
+            Problem::NotAMapping { section, .. } => section.is_empty(),
+            _ => false,
+        }
+    }
+
     pub fn hint(&self) -> Option<String> {
         super::hints::hint(self)
     }
