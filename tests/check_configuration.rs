@@ -150,7 +150,10 @@ fn every_case_of_the_table() {
 
 fn text_of(dir: &CaseDir, yaml: &str, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     fixtures::write(&dir.path.join("configuration.yml"), yaml, 0o644);
-    let mut all = vec!["check-configuration".to_string(), "configuration.yml".into()];
+    let mut all = vec![
+        "check-configuration".to_string(),
+        "configuration.yml".into(),
+    ];
     all.extend(args.iter().map(|a| a.to_string()));
     let env: Vec<(String, String)> = env
         .iter()
@@ -244,9 +247,17 @@ fn usage(cwd: &Path, args: &[&str], env: &[(&str, &str)], nobody: bool) -> (i32,
 #[test]
 fn usage_errors_exit_2() {
     let dir = CaseDir::new();
-    let (code, err) = usage(&dir.path, &["check-configuration", "missing.yml"], &[], false);
+    let (code, err) = usage(
+        &dir.path,
+        &["check-configuration", "missing.yml"],
+        &[],
+        false,
+    );
     assert_eq!(code, 2);
-    assert!(err.contains("missing.yml given by --config does not exist"), "{err}");
+    assert!(
+        err.contains("missing.yml given by --config does not exist"),
+        "{err}"
+    );
 
     let (code, err) = usage(&dir.path, &["check-configuration"], &[], false);
     assert_eq!(code, 2);
@@ -259,7 +270,10 @@ fn usage_errors_exit_2() {
         false,
     );
     assert_eq!(code, 2);
-    assert!(err.contains("gone.yml given by ROS_CONFIG does not exist"), "{err}");
+    assert!(
+        err.contains("gone.yml given by ROS_CONFIG does not exist"),
+        "{err}"
+    );
 
     fixtures::write(&dir.path.join("secret.yml"), &cases::base(), 0o600);
     dir.give_to_nobody();
@@ -287,7 +301,12 @@ fn the_file_is_found_through_config_env_and_the_original_flag() {
         false,
     );
     assert_eq!(flag.0, 0, "{}", flag.1);
-    let original = usage(&dir.path, &["--check-configuration", "other.yml"], &[], false);
+    let original = usage(
+        &dir.path,
+        &["--check-configuration", "other.yml"],
+        &[],
+        false,
+    );
     assert_eq!(original.0, 0, "{}", original.1);
     let both = usage(
         &dir.path,

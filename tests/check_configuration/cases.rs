@@ -89,7 +89,10 @@ pub fn base() -> String {
 }
 
 pub fn https(cert: &str, key: &str) -> String {
-    format!("{HEAD}{NET}{}", HTTPS.replace("{cert}", cert).replace("{key}", key))
+    format!(
+        "{HEAD}{NET}{}",
+        HTTPS.replace("{cert}", cert).replace("{key}", key)
+    )
 }
 
 fn auth(public: &str, private: &str) -> String {
@@ -117,13 +120,27 @@ pub fn all() -> Vec<Case> {
                  ROS_STORAGE__ROOT_PATH)",
             ),
             e("missing-setting", "`auth.public_key_path` is not set", File),
-            e("missing-setting", "`auth.private_key_path` is not set", File),
+            e(
+                "missing-setting",
+                "`auth.private_key_path` is not set",
+                File,
+            ),
         ]
     };
     let mut cases = vec![
         case("valid", &base(), 0, vec![]),
-        case("valid_pkcs1_pair", &auth("keys/pkcs1.pub", "keys/pkcs1.key"), 0, vec![]),
-        case("valid_https_signed_by_a_ca", &https("tls/leaf.pem", "tls/leaf.key"), 0, vec![]),
+        case(
+            "valid_pkcs1_pair",
+            &auth("keys/pkcs1.pub", "keys/pkcs1.key"),
+            0,
+            vec![],
+        ),
+        case(
+            "valid_https_signed_by_a_ca",
+            &https("tls/leaf.pem", "tls/leaf.key"),
+            0,
+            vec![],
+        ),
         case(
             "valid_with_every_key_of_ours",
             &format!(
@@ -187,7 +204,11 @@ pub fn all() -> Vec<Case> {
             ),
             1,
             vec![
-                e("missing-setting", "`storage.root_path` is not set", Spot(1, 1)),
+                e(
+                    "missing-setting",
+                    "`storage.root_path` is not set",
+                    Spot(1, 1),
+                ),
                 e(
                     "not-a-mapping",
                     "`storage` must be a mapping of keys, found a string (`data`)",
@@ -202,14 +223,23 @@ pub fn all() -> Vec<Case> {
                  listen_port: 0\n{PROXY}"
             ),
             1,
-            vec![e("unknown-key", "unknown key `network.http.listen_prot`", Spot(10, 5))
-                .hint("did you mean `listen_port`?")],
+            vec![e(
+                "unknown-key",
+                "unknown key `network.http.listen_prot`",
+                Spot(10, 5),
+            )
+            .hint("did you mean `listen_port`?")],
         ),
         case(
             "unknown_key_in_the_wrong_section",
             &format!("{HEAD}{NET}proxy:\n  listen_port: 0\n  http:\n    listen_port: 0\n"),
             1,
-            vec![e("unknown-key", "unknown key `proxy.listen_port`", Spot(12, 3)).hint(
+            vec![e(
+                "unknown-key",
+                "unknown key `proxy.listen_port`",
+                Spot(12, 3),
+            )
+            .hint(
                 "this key belongs under `network.sync`, `network.http`, `proxy.http` or \
                  `proxy.https`",
             )],
@@ -324,7 +354,12 @@ pub fn all() -> Vec<Case> {
                 Spot(11, 30),
             )],
         ),
-        case("mandatory_settings_missing", &format!("{NET}{PROXY}"), 1, missing()),
+        case(
+            "mandatory_settings_missing",
+            &format!("{NET}{PROXY}"),
+            1,
+            missing(),
+        ),
         Case {
             env: ports_zero.clone(),
             ..case("empty_file", "", 1, missing())

@@ -159,12 +159,7 @@ pub fn ros() -> &'static str {
 pub fn run(cwd: &Path, args: &[String], env: &[(String, String)], nobody: bool) -> Output {
     let mut command = if nobody {
         let mut c = Command::new("setpriv");
-        c.args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            ros(),
-        ]);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", ros()]);
         c
     } else {
         Command::new(ros())

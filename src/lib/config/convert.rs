@@ -177,8 +177,7 @@ pub fn url_prefix(key: Key, input: Input) -> Converted<String> {
     } else if t.contains("//") {
         Some(PrefixFault::EmptySegment)
     } else {
-        let allowed =
-            |c: char| c.is_ascii_alphanumeric() || "/-._~!$&'()*+,;=:@%".contains(c);
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "/-._~!$&'()*+,;=:@%".contains(c);
         t.chars().find(|c| !allowed(*c)).map(PrefixFault::Character)
     };
     match fault {

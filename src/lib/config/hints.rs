@@ -24,10 +24,9 @@ pub fn hint(problem: &Problem) -> Option<String> {
         Problem::WrongType { key, found } => wrong_type(*key, found),
         Problem::PortOutOfRange { .. } => "0 lets the system pick any free port".into(),
         Problem::InvalidAddress { value, .. } => address(value),
-        Problem::InvalidLogLevel { .. } => format!(
-            "use one of {}",
-            LogLevel::ALL.map(|l| l.name()).join(", ")
-        ),
+        Problem::InvalidLogLevel { .. } => {
+            format!("use one of {}", LogLevel::ALL.map(|l| l.name()).join(", "))
+        }
         Problem::InvalidLogFormat { .. } => "use `text` or `json`".into(),
         Problem::InvalidUrlPrefix { .. } => "write it like `/my/url/prefix`".into(),
         Problem::InvalidHeaderName { .. } => {
@@ -124,10 +123,7 @@ fn wrong_type(key: Key, found: &str) -> String {
             .into(),
         Kind::Bool => "write true or false without quotes".into(),
         Kind::Mapping => "write one entry per provider, indented below the key".into(),
-        Kind::LogLevel => format!(
-            "use one of {}",
-            LogLevel::ALL.map(|l| l.name()).join(", ")
-        ),
+        Kind::LogLevel => format!("use one of {}", LogLevel::ALL.map(|l| l.name()).join(", ")),
         _ => "write the value as text".into(),
     }
 }

@@ -84,9 +84,7 @@ impl Layer {
             Key::SyncListenPort => put(&mut self.sync_port, port(key, input), o),
             Key::HttpListenAddress => put(&mut self.http_address, address(key, input), o),
             Key::HttpListenPort => put(&mut self.http_port, port(key, input), o),
-            Key::AuthorizationHeaderName => {
-                put(&mut self.header_name, header_name(key, input), o)
-            }
+            Key::AuthorizationHeaderName => put(&mut self.header_name, header_name(key, input), o),
             Key::UrlPrefix => put(&mut self.url_prefix, url_prefix(key, input), o),
             Key::ProxyHttpEnable => put(&mut self.proxy_http_enable, boolean(key, input), o),
             Key::ProxyHttpListenAddress => {

@@ -113,7 +113,10 @@ mod tests {
         let missing = Environment::new([("ROS_CONFIG", "nope.yml")]);
         assert!(matches!(
             locate(None, &missing, cwd),
-            Err(LocateError::NotFound { origin: "ROS_CONFIG", .. })
+            Err(LocateError::NotFound {
+                origin: "ROS_CONFIG",
+                ..
+            })
         ));
     }
 }

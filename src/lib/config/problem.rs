@@ -10,45 +10,157 @@ use super::schema::Key;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    Syntax { detail: String, colon: bool },
-    NotAMapping { section: String, found: String },
-    UnknownKey { key: String, hint: KeyHint },
-    NonStringKey { section: String, found: String },
-    WrongType { key: Key, found: String },
-    PortOutOfRange { key: Key, value: String },
-    InvalidAddress { key: Key, value: String },
-    InvalidLogLevel { value: String },
-    InvalidLogFormat { value: String },
-    InvalidUrlPrefix { value: String, fault: PrefixFault },
-    InvalidHeaderName { value: String },
+    Syntax {
+        detail: String,
+        colon: bool,
+    },
+    NotAMapping {
+        section: String,
+        found: String,
+    },
+    UnknownKey {
+        key: String,
+        hint: KeyHint,
+    },
+    NonStringKey {
+        section: String,
+        found: String,
+    },
+    WrongType {
+        key: Key,
+        found: String,
+    },
+    PortOutOfRange {
+        key: Key,
+        value: String,
+    },
+    InvalidAddress {
+        key: Key,
+        value: String,
+    },
+    InvalidLogLevel {
+        value: String,
+    },
+    InvalidLogFormat {
+        value: String,
+    },
+    InvalidUrlPrefix {
+        value: String,
+        fault: PrefixFault,
+    },
+    InvalidHeaderName {
+        value: String,
+    },
     HeaderNameIsDefault,
-    UnknownEnv { variable: String, suggestion: Option<String> },
-    EnvNamesSection { variable: String, section: String },
-    EnvNotSupported { variable: String, key: Key },
-    Missing { key: Key },
-    HttpsMissing { key: Key },
-    RootMissing { path: PathBuf },
-    RootNotDirectory { path: PathBuf },
-    RootNoAccess { path: PathBuf, lacking: &'static str, uid: u32 },
-    FileMissing { key: Key, path: PathBuf },
-    FileUnreadable { key: Key, path: PathBuf, uid: u32 },
-    BadKey { key: Key, path: PathBuf, error: String },
-    BadCertificate { path: PathBuf, error: String },
-    KeyPairMismatch { private: PathBuf, public: PathBuf },
-    CertificateKeyMismatch { certificate: PathBuf, key: PathBuf },
-    PrivateKeyExposed { key: Key, path: PathBuf, mode: u32 },
-    SelfSigned { path: PathBuf },
-    CertificateExpired { path: PathBuf },
-    DuplicatePort { key: Key, port: u16, other: Key },
-    PrivilegedPort { key: Key, port: u16, start: u16, uid: u32 },
-    PortInUse { key: Key, address: SocketAddr },
-    PortHeldByServer { key: Key, address: SocketAddr, pid: u32 },
-    AddressUnavailable { key: Key, address: SocketAddr },
-    BindFailed { key: Key, address: SocketAddr, error: String },
-    LogPathIsDirectory { path: PathBuf },
-    LogNotWritable { path: PathBuf, uid: u32 },
-    LogDirMissing { dir: PathBuf },
-    LogDirNotWritable { dir: PathBuf, uid: u32 },
+    UnknownEnv {
+        variable: String,
+        suggestion: Option<String>,
+    },
+    EnvNamesSection {
+        variable: String,
+        section: String,
+    },
+    EnvNotSupported {
+        variable: String,
+        key: Key,
+    },
+    Missing {
+        key: Key,
+    },
+    HttpsMissing {
+        key: Key,
+    },
+    RootMissing {
+        path: PathBuf,
+    },
+    RootNotDirectory {
+        path: PathBuf,
+    },
+    RootNoAccess {
+        path: PathBuf,
+        lacking: &'static str,
+        uid: u32,
+    },
+    FileMissing {
+        key: Key,
+        path: PathBuf,
+    },
+    FileUnreadable {
+        key: Key,
+        path: PathBuf,
+        uid: u32,
+    },
+    BadKey {
+        key: Key,
+        path: PathBuf,
+        error: String,
+    },
+    BadCertificate {
+        path: PathBuf,
+        error: String,
+    },
+    KeyPairMismatch {
+        private: PathBuf,
+        public: PathBuf,
+    },
+    CertificateKeyMismatch {
+        certificate: PathBuf,
+        key: PathBuf,
+    },
+    PrivateKeyExposed {
+        key: Key,
+        path: PathBuf,
+        mode: u32,
+    },
+    SelfSigned {
+        path: PathBuf,
+    },
+    CertificateExpired {
+        path: PathBuf,
+    },
+    DuplicatePort {
+        key: Key,
+        port: u16,
+        other: Key,
+    },
+    PrivilegedPort {
+        key: Key,
+        port: u16,
+        start: u16,
+        uid: u32,
+    },
+    PortInUse {
+        key: Key,
+        address: SocketAddr,
+    },
+    PortHeldByServer {
+        key: Key,
+        address: SocketAddr,
+        pid: u32,
+    },
+    AddressUnavailable {
+        key: Key,
+        address: SocketAddr,
+    },
+    BindFailed {
+        key: Key,
+        address: SocketAddr,
+        error: String,
+    },
+    LogPathIsDirectory {
+        path: PathBuf,
+    },
+    LogNotWritable {
+        path: PathBuf,
+        uid: u32,
+    },
+    LogDirMissing {
+        dir: PathBuf,
+    },
+    LogDirNotWritable {
+        dir: PathBuf,
+        uid: u32,
+    },
 }
 
 /// What to say after "unknown key".
@@ -166,9 +278,9 @@ impl Problem {
                 };
                 format!("`network.url_prefix`: `{value}` {why}")
             }
-            Problem::InvalidHeaderName { value } => format!(
-                "`network.authorization_header_name`: `{value}` is not an HTTP header name"
-            ),
+            Problem::InvalidHeaderName { value } => {
+                format!("`network.authorization_header_name`: `{value}` is not an HTTP header name")
+            }
             Problem::HeaderNameIsDefault => {
                 "`network.authorization_header_name` is `Authorization`, which is always read"
                     .to_string()
@@ -184,10 +296,9 @@ impl Problem {
                 key.path()
             ),
             Problem::Missing { key } => format!("`{}` is not set", key.path()),
-            Problem::HttpsMissing { key } => format!(
-                "the HTTPS proxy is enabled but `{}` is not set",
-                key.path()
-            ),
+            Problem::HttpsMissing { key } => {
+                format!("the HTTPS proxy is enabled but `{}` is not set", key.path())
+            }
             Problem::RootMissing { path } => {
                 format!("the data directory {} does not exist", path.display())
             }

@@ -39,7 +39,11 @@ pub fn finding_text(report: &Report, finding: &Finding, out: &mut String) {
             position: None,
         } => writeln!(out, "{}: {severity}: {}", path.display(), finding.message),
         Source::Env { variable } => {
-            writeln!(out, "environment {variable}: {severity}: {}", finding.message)
+            writeln!(
+                out,
+                "environment {variable}: {severity}: {}",
+                finding.message
+            )
         }
         Source::Flag { flag } => writeln!(out, "flag {flag}: {severity}: {}", finding.message),
     };

@@ -40,7 +40,13 @@ pub fn file(text: &str, base: &Path, layer: &mut Layer, out: &mut Raw) -> SpanIn
     }
     match &root {
         Value::Null => {}
-        Value::Mapping(map) => Walk { base, index: &index, layer, out }.section("", &[], map),
+        Value::Mapping(map) => Walk {
+            base,
+            index: &index,
+            layer,
+            out,
+        }
+        .section("", &[], map),
         other => out.push((
             Problem::NotAMapping {
                 section: String::new(),

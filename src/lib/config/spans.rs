@@ -100,7 +100,13 @@ impl SpanIndex {
         };
         let path: Option<Vec<Seg>> = match stack.last_mut() {
             None => {
-                self.spots.insert(Vec::new(), Spot { key: None, value: at });
+                self.spots.insert(
+                    Vec::new(),
+                    Spot {
+                        key: None,
+                        value: at,
+                    },
+                );
                 Some(Vec::new())
             }
             Some(Frame::Opaque { depth }) => {
@@ -113,7 +119,13 @@ impl SpanIndex {
                 let mut p = path.clone();
                 p.push(Seg::Index(*next));
                 *next += 1;
-                self.spots.insert(p.clone(), Spot { key: None, value: at });
+                self.spots.insert(
+                    p.clone(),
+                    Spot {
+                        key: None,
+                        value: at,
+                    },
+                );
                 Some(p)
             }
             Some(Frame::Map { path, pending }) => match pending.take() {
@@ -199,11 +211,17 @@ mod tests {
         let port = key_path("network.http.listen_port");
         assert_eq!(index.key(&port), pos(3, 5));
         assert_eq!(index.value(&port), pos(3, 18));
-        assert_eq!(index.value(&key_path("network.sync.listen_port")), pos(4, 23));
+        assert_eq!(
+            index.value(&key_path("network.sync.listen_port")),
+            pos(4, 23)
+        );
         let mut item = key_path("auth.previous_public_key_paths");
         item.push(Seg::Index(1));
         assert_eq!(index.value(&item), pos(8, 7));
-        assert_eq!(index.value(&key_path("network.http.listen_address")), pos(2, 3));
+        assert_eq!(
+            index.value(&key_path("network.http.listen_address")),
+            pos(2, 3)
+        );
         assert_eq!(index.value(&key_path("logging.level")), None);
     }
 

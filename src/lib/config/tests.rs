@@ -59,10 +59,27 @@ fn flags_beat_environment_beat_file_beat_defaults() {
         port: Some("3333".into()),
         ..Overrides::default()
     };
-    assert_eq!(port(&load_with(&dir.path, BASE, &[], Overrides::default())), Some(9080));
-    assert_eq!(port(&load_with(&dir.path, &with_file, &[], Overrides::default())), Some(1111));
-    assert_eq!(port(&load_with(&dir.path, &with_file, &env, Overrides::default())), Some(2222));
-    assert_eq!(port(&load_with(&dir.path, &with_file, &env, flag)), Some(3333));
+    assert_eq!(
+        port(&load_with(&dir.path, BASE, &[], Overrides::default())),
+        Some(9080)
+    );
+    assert_eq!(
+        port(&load_with(&dir.path, &with_file, &[], Overrides::default())),
+        Some(1111)
+    );
+    assert_eq!(
+        port(&load_with(
+            &dir.path,
+            &with_file,
+            &env,
+            Overrides::default()
+        )),
+        Some(2222)
+    );
+    assert_eq!(
+        port(&load_with(&dir.path, &with_file, &env, flag)),
+        Some(3333)
+    );
 }
 
 #[test]
@@ -110,9 +127,16 @@ fn environment_names_map_to_keys_and_strangers_are_warned_about() {
     let report = load_with(&dir.path, BASE, &env, Overrides::default());
     assert_eq!(
         codes(&report),
-        ["missing-setting", "missing-setting", "unknown-env", "unknown-env"]
+        [
+            "missing-setting",
+            "missing-setting",
+            "unknown-env",
+            "unknown-env"
+        ]
     );
-    assert!(report.findings()[0].message.contains("proxy.https.certificate_path"));
+    assert!(report.findings()[0]
+        .message
+        .contains("proxy.https.certificate_path"));
     assert_eq!(
         report.findings()[3].hint.as_deref(),
         Some("did you mean `ROS_NETWORK__HTTP__LISTEN_PORT`?")

@@ -30,12 +30,11 @@ pub struct Certificate {
 
 impl Certificate {
     pub fn inspect(der: &CertificateDer<'_>) -> Result<Certificate, KeyError> {
-        let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).map_err(|e| {
-            KeyError::Invalid {
+        let (_, cert) =
+            x509_parser::parse_x509_certificate(der.as_ref()).map_err(|e| KeyError::Invalid {
                 what: "certificate",
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         Ok(Certificate {
             self_signed: cert.subject().as_raw() == cert.issuer().as_raw(),
             expired: cert.validity().time_to_expiration().is_none(),
@@ -88,12 +87,13 @@ pub fn read_tls_identity(certificate: &Path, key: &Path) -> Result<TlsIdentity, 
 
 /// The identity in the form rustls serves, refused when the key is not the leaf's.
 pub fn certified_key(identity: TlsIdentity) -> Result<Arc<CertifiedKey>, KeyError> {
-    let signing = rustls::crypto::aws_lc_rs::sign::any_supported_type(&identity.key).map_err(
-        |e| KeyError::Invalid {
-            what: "private key",
-            reason: e.to_string(),
-        },
-    )?;
+    let signing =
+        rustls::crypto::aws_lc_rs::sign::any_supported_type(&identity.key).map_err(|e| {
+            KeyError::Invalid {
+                what: "private key",
+                reason: e.to_string(),
+            }
+        })?;
     let certified = CertifiedKey::new(identity.chain, signing);
     match certified.keys_match() {
         Ok(()) => Ok(Arc::new(certified)),

@@ -25,7 +25,10 @@ pub fn exec(args: InitArgs) -> i32 {
     match init(&options) {
         Ok(done) => {
             println!("Created {}", done.config_file.display());
-            println!("Created {} (private, mode 0600)", done.private_key.display());
+            println!(
+                "Created {} (private, mode 0600)",
+                done.private_key.display()
+            );
             println!("Created {}", done.public_key.display());
             println!("Created {} (mode 0700)", done.data_dir.display());
             println!();

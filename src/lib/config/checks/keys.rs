@@ -19,16 +19,26 @@ fn bad(key: Key, path: &std::path::Path, e: KeyError) -> Problem {
 }
 
 pub fn auth_pair(private: &Sourced<PathBuf>, public: &Sourced<PathBuf>, out: &mut Raw) {
-    let private_key = readable(Key::AuthPrivateKeyPath, &private.value, &private.origin, out)
-        .then(|| {
-            private_mode(Key::AuthPrivateKeyPath, &private.value, &private.origin, out);
-            PrivateKey::read(&private.value).map_err(|e| {
-                let p = bad(Key::AuthPrivateKeyPath, &private.value, e);
-                out.push((p, private.origin.clone()));
-            })
-        });
-    let public_key = readable(Key::AuthPublicKeyPath, &public.value, &public.origin, out)
-        .then(|| {
+    let private_key = readable(
+        Key::AuthPrivateKeyPath,
+        &private.value,
+        &private.origin,
+        out,
+    )
+    .then(|| {
+        private_mode(
+            Key::AuthPrivateKeyPath,
+            &private.value,
+            &private.origin,
+            out,
+        );
+        PrivateKey::read(&private.value).map_err(|e| {
+            let p = bad(Key::AuthPrivateKeyPath, &private.value, e);
+            out.push((p, private.origin.clone()));
+        })
+    });
+    let public_key =
+        readable(Key::AuthPublicKeyPath, &public.value, &public.origin, out).then(|| {
             PublicKey::read(&public.value).map_err(|e| {
                 let p = bad(Key::AuthPublicKeyPath, &public.value, e);
                 out.push((p, public.origin.clone()));

@@ -138,11 +138,24 @@ mod tests {
             addresses: vec![SocketAddr::from(([127, 0, 0, 1], port))],
         };
         let mut out = Raw::new();
-        check(&[listener(Key::HttpListenPort, port, file.clone())], true, Some(&ours), &mut out);
+        check(
+            &[listener(Key::HttpListenPort, port, file.clone())],
+            true,
+            Some(&ours),
+            &mut out,
+        );
         assert_eq!(out.len(), 1);
-        assert!(matches!(out[0].0, Problem::PortHeldByServer { pid: 4242, .. }));
+        assert!(matches!(
+            out[0].0,
+            Problem::PortHeldByServer { pid: 4242, .. }
+        ));
         let mut out = Raw::new();
-        check(&[listener(Key::HttpListenPort, port, file)], true, None, &mut out);
+        check(
+            &[listener(Key::HttpListenPort, port, file)],
+            true,
+            None,
+            &mut out,
+        );
         assert!(matches!(out[0].0, Problem::PortInUse { .. }));
     }
 
@@ -150,9 +163,17 @@ mod tests {
     fn duplicates_are_reported_where_the_operator_wrote_them() {
         let mut out = Raw::new();
         let listeners = [
-            listener(Key::SyncListenPort, 27800, Origin::Default(Key::SyncListenPort)),
+            listener(
+                Key::SyncListenPort,
+                27800,
+                Origin::Default(Key::SyncListenPort),
+            ),
             listener(Key::HttpListenPort, 27800, Origin::Env("ROS_X__Y".into())),
-            listener(Key::ProxyHttpListenPort, 0, Origin::Default(Key::ProxyHttpListenPort)),
+            listener(
+                Key::ProxyHttpListenPort,
+                0,
+                Origin::Default(Key::ProxyHttpListenPort),
+            ),
             listener(Key::ProxyHttpsListenPort, 0, Origin::File(None)),
         ];
         check(&listeners, false, None, &mut out);
