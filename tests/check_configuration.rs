@@ -6,6 +6,8 @@
 
 #[path = "check_configuration/cases.rs"]
 mod cases;
+#[path = "check_configuration/cases_files.rs"]
+mod cases_files;
 #[path = "check_configuration/cases_more.rs"]
 mod cases_more;
 #[path = "check_configuration/fixtures.rs"]

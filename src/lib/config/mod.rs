@@ -13,6 +13,7 @@ mod finding;
 mod hints;
 mod layer;
 mod locate;
+mod messages;
 mod model;
 mod problem;
 mod render;
