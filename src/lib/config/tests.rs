@@ -189,3 +189,22 @@ fn a_valid_file_gives_the_typed_configuration() {
     assert_eq!(config.proxy.https, None);
     assert_eq!(config.network.sync.port, 0);
 }
+
+/// The documentation lists every key with its environment name and flag.
+#[test]
+fn the_documentation_names_every_key() {
+    let doc = include_str!("../../../docs/configuration.md");
+    for key in schema::Key::ALL {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}`", key.path())))
+            .unwrap_or_else(|| panic!("{} has no row in docs/configuration.md", key.path()));
+        if key != schema::Key::AuthProviders {
+            assert!(row.contains(&format!("`{}`", key.env_name())), "{row}");
+        }
+        if let Some(flag) = key.flag() {
+            assert!(row.contains(&format!("`{flag}`")), "{row}");
+        }
+        assert_eq!(row.contains("**ours**"), key.ours(), "{row}");
+    }
+}
