@@ -1,12 +1,13 @@
 //! `ros`: a self-hosted Realm Object Server.
 //!
 //! The library holds every rule; the `ros` binary in `src/bin/ros/` only parses
-//! arguments, calls one operation here and formats its result. Modules are listed
-//! in dependency order (see `design.md`): a module only uses modules above it.
+//! arguments, calls one operation here and formats its result. See `design.md` for the
+//! module map: a module only uses the modules below it in that table's order.
 
 pub mod changeset;
 pub mod config;
 pub mod http;
+pub mod init;
 pub mod keys;
 pub mod logging;
 pub mod protocol;

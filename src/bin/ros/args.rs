@@ -79,3 +79,12 @@ impl ConfigArgs {
         }
     }
 }
+
+/// The process environment as the library takes it; variables that are not
+/// Unicode cannot be configuration and are left out.
+pub fn environment() -> ros::config::Environment {
+    ros::config::Environment::new(
+        std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
+    )
+}

@@ -3,9 +3,170 @@
 //!
 //! Two layers, as in ripgrep: a raw layer that keeps what the operator literally
 //! wrote together with where (file, line, column; environment variable; flag), and
-//! the typed [`Config`] below, derived from it, in which every value is checked.
+//! the typed [`Config`], derived from it, in which every value is checked.
 //! Diagnostics are produced from the raw layer so they can point at the spot.
+//! `ros check-configuration` and `ros serve` both go through [`load`].
 
+mod checks;
+mod convert;
+mod finding;
+mod hints;
+mod layer;
+mod locate;
+mod messages;
 mod model;
+mod problem;
+mod render;
+pub mod schema;
+mod sources;
+mod spans;
 
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+
+pub use checks::Probe;
+pub use finding::{Finding, Position, Severity, Source};
+pub use locate::{locate, Environment, LocateError, Location, CONFIG_ENV, DEFAULT_FILE};
 pub use model::*;
+pub use render::{finding_text, render_json, render_text};
+
+use layer::{Layer, Origin};
+use spans::{key_path, SpanIndex};
+
+/// What [`load`] needs: the file [`locate`] found, the environment and the flags.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub file: PathBuf,
+    pub env: Environment,
+    pub overrides: Overrides,
+    /// Relative paths from the environment and flags resolve against it.
+    pub cwd: PathBuf,
+    pub probe: Probe,
+}
+
+/// The file itself could not be read: there is nothing to check.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read the configuration file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Every finding about one configuration, and the configuration itself when no
+/// finding is an error.
+#[derive(Debug, Clone)]
+pub struct Report {
+    file: PathBuf,
+    text: String,
+    findings: Vec<Finding>,
+    config: Option<Config>,
+}
+
+impl Report {
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// `Some` exactly when no finding is an error.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
+    pub fn into_config(self) -> Option<Config> {
+        self.config
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.config.is_some()
+    }
+
+    /// Line `n` (1-based) of the file, for showing a finding in context.
+    pub fn line(&self, n: usize) -> Option<&str> {
+        self.text.lines().nth(n.checked_sub(1)?)
+    }
+}
+
+/// Reads, merges and checks one configuration.
+pub fn load(options: &LoadOptions) -> Result<Report, LoadError> {
+    let file = options.cwd.join(&options.file);
+    let bytes = std::fs::read(&file).map_err(|source| LoadError::Read {
+        path: file.clone(),
+        source,
+    })?;
+    let base = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let mut layer = Layer::default();
+    let mut raw = Vec::new();
+    let (text, index) = match String::from_utf8(bytes) {
+        Ok(text) => {
+            let index = sources::file(&text, &base, &mut layer, &mut raw);
+            (text, index)
+        }
+        Err(_) => {
+            raw.push((
+                problem::Problem::Syntax {
+                    detail: "the file is not UTF-8 text".into(),
+                    colon: false,
+                },
+                Origin::File(None),
+            ));
+            (String::new(), SpanIndex::default())
+        }
+    };
+    sources::env(&options.env, &options.cwd, &mut layer, &mut raw);
+    sources::flags(&options.overrides, &options.cwd, &mut layer, &mut raw);
+    let parsed = !raw.iter().any(|(p, _)| p.stops_checks());
+    let config = if parsed {
+        checks::run(&layer, &file, options.probe, &mut raw)
+    } else {
+        None
+    };
+    let mut findings: Vec<Finding> = raw
+        .into_iter()
+        .map(|(problem, origin)| finding(&file, &index, problem, origin))
+        .collect();
+    findings.sort_by_key(|f| match &f.source {
+        Source::File { position, .. } => (0, position.is_none(), *position),
+        Source::Env { .. } => (1, false, None),
+        Source::Flag { .. } => (2, false, None),
+    });
+    let valid = findings.iter().all(|f| f.severity != Severity::Error);
+    Ok(Report {
+        file,
+        text,
+        findings,
+        config: config.filter(|_| valid),
+    })
+}
+
+fn finding(file: &Path, index: &SpanIndex, problem: problem::Problem, origin: Origin) -> Finding {
+    let source = match origin {
+        Origin::File(position) => Source::File {
+            path: file.to_path_buf(),
+            position,
+        },
+        Origin::Default(key) => Source::File {
+            path: file.to_path_buf(),
+            position: index.value(&key_path(key.path())),
+        },
+        Origin::Env(variable) => Source::Env { variable },
+        Origin::Flag(flag) => Source::Flag {
+            flag: flag.to_string(),
+        },
+    };
+    Finding {
+        severity: problem.severity(),
+        code: problem.code(),
+        message: problem.message(),
+        hint: problem.hint(),
+        source,
+    }
+}

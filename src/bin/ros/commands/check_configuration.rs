@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
+use anyhow::{bail, Context as _};
 use clap::Args;
+use ros::config::{
+    load, locate, render_json, render_text, LoadOptions, Location, Probe, CONFIG_ENV, DEFAULT_FILE,
+};
 
 use crate::args::ConfigArgs;
 
@@ -29,7 +33,44 @@ impl CheckArgs {
 }
 
 pub fn exec(args: CheckArgs) -> i32 {
-    let _ = args;
-    eprintln!("ros check-configuration: not built yet");
-    crate::exit::FAILED
+    match run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ros check-configuration: {e:#}");
+            crate::exit::USAGE
+        }
+    }
+}
+
+fn run(args: CheckArgs) -> anyhow::Result<i32> {
+    let explicit = match (&args.file, &args.config.config) {
+        (Some(_), Some(_)) => bail!("give the file either as FILE or with --config, not both"),
+        (file, config) => file.as_deref().or(config.as_deref()),
+    };
+    let env = crate::args::environment();
+    let cwd = std::env::current_dir().context("cannot determine the current directory")?;
+    let file = match locate(explicit, &env, &cwd)? {
+        Location::File(file) => file,
+        Location::Development => bail!(
+            "no configuration file: give FILE or --config, set {CONFIG_ENV}, or create \
+             ./{DEFAULT_FILE} (`ros init` writes one)"
+        ),
+    };
+    let report = load(&LoadOptions {
+        file,
+        env,
+        overrides: args.config.overrides(),
+        cwd,
+        probe: Probe { ports: true },
+    })?;
+    if args.format == "json" {
+        println!("{:#}", render_json(&report));
+    } else {
+        print!("{}", render_text(&report));
+    }
+    Ok(if report.is_valid() {
+        crate::exit::OK
+    } else {
+        crate::exit::FAILED
+    })
 }

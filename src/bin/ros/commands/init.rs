@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use ros::init::{init, InitOptions};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -15,7 +16,42 @@ pub struct InitArgs {
 }
 
 pub fn exec(args: InitArgs) -> i32 {
-    let _ = args;
-    eprintln!("ros init: not built yet");
-    crate::exit::FAILED
+    let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
+    let options = InitOptions {
+        dir: dir.clone(),
+        force: args.force,
+        loopback_only: false,
+    };
+    match init(&options) {
+        Ok(done) => {
+            println!("Created {}", done.config_file.display());
+            println!(
+                "Created {} (private, mode 0600)",
+                done.private_key.display()
+            );
+            println!("Created {}", done.public_key.display());
+            println!("Created {} (mode 0700)", done.data_dir.display());
+            println!();
+            println!("Start the server with:");
+            println!(
+                "  ros serve --config {}",
+                shell_quote(&done.config_file.display().to_string())
+            );
+            crate::exit::OK
+        }
+        Err(e) => {
+            eprintln!("ros init: {e}");
+            crate::exit::FAILED
+        }
+    }
+}
+
+/// Quotes `word` for a POSIX shell when it holds anything but plain path characters.
+fn shell_quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }

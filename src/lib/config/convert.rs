@@ -1,0 +1,201 @@
+//! Turning one raw value (a YAML node from the file, or the text of a variable or
+//! flag) into the typed value of its key. Each function accepts exactly what the
+//! documentation promises and names what it found otherwise.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde_yaml_ng::Value;
+
+use super::model::{LogFormat, LogLevel};
+use super::problem::{PrefixFault, Problem};
+use super::schema::Key;
+
+/// A raw value: YAML from the file, or text from the environment or a flag.
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'a> {
+    Yaml(&'a Value),
+    Text(&'a str),
+}
+
+/// A value that could not be converted; `item` is the offending list entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bad {
+    pub problem: Problem,
+    pub item: Option<usize>,
+}
+
+impl From<Problem> for Bad {
+    fn from(problem: Problem) -> Bad {
+        Bad {
+            problem,
+            item: None,
+        }
+    }
+}
+
+pub type Converted<T> = Result<T, Bad>;
+
+/// How a YAML value is described in "found ...".
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.is_empty() => "an empty string".into(),
+        Value::String(s) => format!("a string (`{s}`)"),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a mapping".into(),
+        Value::Tagged(t) => format!("a value tagged {}", t.tag),
+    }
+}
+
+fn wrong(key: Key, input: Input) -> Bad {
+    let found = match input {
+        Input::Yaml(v) => describe(v),
+        Input::Text("") => "an empty value".into(),
+        Input::Text(t) => format!("`{t}`"),
+    };
+    Problem::WrongType { key, found }.into()
+}
+
+/// The text of a string-like value; other YAML types are wrong for `key`.
+fn text<'a>(key: Key, input: Input<'a>) -> Converted<&'a str> {
+    match input {
+        Input::Yaml(Value::String(s)) if !s.is_empty() => Ok(s),
+        Input::Text(t) if !t.is_empty() => Ok(t),
+        _ => Err(wrong(key, input)),
+    }
+}
+
+pub fn port(key: Key, input: Input) -> Converted<u16> {
+    let out_of_range = |value: String| Bad::from(Problem::PortOutOfRange { key, value });
+    match input {
+        Input::Yaml(Value::Number(n)) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u16::try_from(u).map_err(|_| out_of_range(u.to_string())),
+            (None, Some(i)) => Err(out_of_range(i.to_string())),
+            (None, None) => Err(wrong(key, input)),
+        },
+        Input::Text(t) => {
+            let t = t.trim();
+            match (t.parse::<u64>(), t.parse::<i64>()) {
+                (Ok(u), _) => u16::try_from(u).map_err(|_| out_of_range(t.to_string())),
+                (Err(_), Ok(_)) => Err(out_of_range(t.to_string())),
+                _ => Err(wrong(key, input)),
+            }
+        }
+        Input::Yaml(_) => Err(wrong(key, input)),
+    }
+}
+
+pub fn boolean(key: Key, input: Input) -> Converted<bool> {
+    match input {
+        Input::Yaml(Value::Bool(b)) => Ok(*b),
+        Input::Text(t) if t.trim().eq_ignore_ascii_case("true") => Ok(true),
+        Input::Text(t) if t.trim().eq_ignore_ascii_case("false") => Ok(false),
+        _ => Err(wrong(key, input)),
+    }
+}
+
+pub fn address(key: Key, input: Input) -> Converted<IpAddr> {
+    let t = text(key, input)?.trim();
+    t.parse().map_err(|_| {
+        Problem::InvalidAddress {
+            key,
+            value: t.to_string(),
+        }
+        .into()
+    })
+}
+
+pub fn path(key: Key, input: Input, base: &Path) -> Converted<PathBuf> {
+    Ok(base.join(text(key, input)?))
+}
+
+pub fn paths(key: Key, input: Input, base: &Path) -> Converted<Vec<PathBuf>> {
+    match input {
+        Input::Yaml(Value::Sequence(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                path(key, Input::Yaml(item), base).map_err(|bad| Bad {
+                    item: Some(i),
+                    ..bad
+                })
+            })
+            .collect(),
+        Input::Text(t) if !t.is_empty() => Ok(std::env::split_paths(t)
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(|p| base.join(p))
+            .collect()),
+        _ => Err(wrong(key, input)),
+    }
+}
+
+pub fn log_level(key: Key, input: Input) -> Converted<LogLevel> {
+    let t = text(key, input)?.trim();
+    LogLevel::from_name(t).ok_or_else(|| {
+        Problem::InvalidLogLevel {
+            value: t.to_string(),
+        }
+        .into()
+    })
+}
+
+pub fn log_format(key: Key, input: Input) -> Converted<LogFormat> {
+    let t = text(key, input)?.trim();
+    LogFormat::from_name(t).ok_or_else(|| {
+        Problem::InvalidLogFormat {
+            value: t.to_string(),
+        }
+        .into()
+    })
+}
+
+/// An HTTP field name (RFC 9110 `token`), lower-cased as HTTP/2 sends it.
+pub fn header_name(key: Key, input: Input) -> Converted<String> {
+    let t = text(key, input)?;
+    let tchar = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if t.chars().all(tchar) {
+        Ok(t.to_ascii_lowercase())
+    } else {
+        Err(Problem::InvalidHeaderName {
+            value: t.to_string(),
+        }
+        .into())
+    }
+}
+
+/// A path prefix such as `/my/url/prefix`: leading `/`, no trailing `/`, no empty
+/// segment, and only characters a URL path may carry unescaped (or `%`-escaped).
+pub fn url_prefix(key: Key, input: Input) -> Converted<String> {
+    let t = text(key, input)?;
+    let fault = if !t.starts_with('/') {
+        Some(PrefixFault::NoLeadingSlash)
+    } else if t.ends_with('/') {
+        Some(PrefixFault::TrailingSlash)
+    } else if t.contains("//") {
+        Some(PrefixFault::EmptySegment)
+    } else {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "/-._~!$&'()*+,;=:@%".contains(c);
+        t.chars().find(|c| !allowed(*c)).map(PrefixFault::Character)
+    };
+    match fault {
+        None => Ok(t.to_string()),
+        Some(fault) => Err(Problem::InvalidUrlPrefix {
+            value: t.to_string(),
+            fault,
+        }
+        .into()),
+    }
+}
+
+pub fn mapping(key: Key, input: Input) -> Converted<serde_json::Map<String, serde_json::Value>> {
+    match input {
+        Input::Yaml(v @ Value::Mapping(_)) => match serde_json::to_value(v) {
+            Ok(serde_json::Value::Object(map)) => Ok(map),
+            _ => Err(wrong(key, input)),
+        },
+        _ => Err(wrong(key, input)),
+    }
+}

@@ -1,0 +1,191 @@
+//! The message of each [`Problem`]: one line saying what is wrong and where. The
+//! hints live in `hints.rs`; no other file words a finding.
+
+use super::problem::{PrefixFault, Problem};
+use super::schema::Key;
+
+pub fn message(problem: &Problem) -> String {
+    match problem {
+        Problem::Syntax { detail, .. } => format!("the file is not valid YAML: {detail}"),
+        Problem::NotAMapping { section, found } if section.is_empty() => {
+            format!("the configuration must be a mapping of sections, found {found}")
+        }
+        Problem::NotAMapping { section, found } => {
+            format!("`{section}` must be a mapping of keys, found {found}")
+        }
+        Problem::UnknownKey { key, .. } => format!("unknown key `{key}`"),
+        Problem::NonStringKey { section, found } => {
+            format!("keys of `{section}` must be names, found {found}")
+        }
+        Problem::WrongType { key, found } => {
+            format!("`{}` must be {}, found {found}", key.path(), expected(*key))
+        }
+        Problem::PortOutOfRange { key, value } => format!(
+            "`{}` is {value}, outside the port range 0-65535",
+            key.path()
+        ),
+        Problem::InvalidAddress { key, value } => {
+            format!("`{}`: `{value}` is not an IP address", key.path())
+        }
+        Problem::InvalidLogLevel { value } => {
+            format!("`logging.level`: `{value}` is not a log level")
+        }
+        Problem::InvalidLogFormat { value } => {
+            format!("`logging.format`: `{value}` is not a log format")
+        }
+        Problem::InvalidUrlPrefix { value, fault } => {
+            let why = match fault {
+                PrefixFault::NoLeadingSlash => "must start with `/`".to_string(),
+                PrefixFault::TrailingSlash => "must not end with `/`".to_string(),
+                PrefixFault::EmptySegment => "has an empty segment (`//`)".to_string(),
+                PrefixFault::Character(c) => {
+                    format!("contains {c:?}, which does not belong in a URL path")
+                }
+            };
+            format!("`network.url_prefix`: `{value}` {why}")
+        }
+        Problem::InvalidHeaderName { value } => {
+            format!("`network.authorization_header_name`: `{value}` is not an HTTP header name")
+        }
+        Problem::HeaderNameIsDefault => {
+            "`network.authorization_header_name` is `Authorization`, which is always read"
+                .to_string()
+        }
+        Problem::UnknownEnv { variable, .. } => {
+            format!("`{variable}` is not a configuration variable; it is ignored")
+        }
+        Problem::EnvNamesSection { variable, section } => {
+            format!("`{variable}` names the section `{section}`, not a key; it is ignored")
+        }
+        Problem::EnvNotSupported { variable, key } => format!(
+            "`{}` can only be set in the configuration file; `{variable}` is ignored",
+            key.path()
+        ),
+        Problem::Missing { key } => format!("`{}` is not set", key.path()),
+        Problem::HttpsMissing { key } => {
+            format!("the HTTPS proxy is enabled but `{}` is not set", key.path())
+        }
+        Problem::RootMissing { path } => {
+            format!("the data directory {} does not exist", path.display())
+        }
+        Problem::RootNotDirectory { path } => {
+            format!("the data directory {} is not a directory", path.display())
+        }
+        Problem::RootNoAccess { path, lacking, uid } => format!(
+            "the data directory {} is not {lacking} by this user (uid {uid})",
+            path.display()
+        ),
+        Problem::FileMissing { key, path } => {
+            format!("`{}`: {} does not exist", key.path(), path.display())
+        }
+        Problem::FileUnreadable { key, path, uid } => format!(
+            "`{}`: {} is not readable by this user (uid {uid})",
+            key.path(),
+            path.display()
+        ),
+        Problem::BadKey { key, path, error } => {
+            format!("`{}`: {}: {error}", key.path(), path.display())
+        }
+        Problem::BadCertificate { path, error } => format!(
+            "`proxy.https.certificate_path`: {}: {error}",
+            path.display()
+        ),
+        Problem::KeyPairMismatch { private, public } => format!(
+            "the private key {} and the public key {} are not a pair: \
+             a signature made with one does not verify with the other",
+            private.display(),
+            public.display()
+        ),
+        Problem::CertificateKeyMismatch { certificate, key } => format!(
+            "the HTTPS private key {} does not belong to the certificate {}",
+            key.display(),
+            certificate.display()
+        ),
+        Problem::PrivateKeyExposed { path, mode, .. } => format!(
+            "the private key {} can be read by {} (mode {:03o})",
+            path.display(),
+            readers(*mode),
+            mode & 0o777
+        ),
+        Problem::SelfSigned { path } => {
+            format!("the certificate {} is self-signed", path.display())
+        }
+        Problem::CertificateExpired { path } => {
+            format!("the certificate {} has expired", path.display())
+        }
+        Problem::DuplicatePort { key, port, other } => format!(
+            "`{}`: port {port} is already the port of `{}`",
+            key.path(),
+            other.path()
+        ),
+        Problem::PrivilegedPort {
+            key,
+            port,
+            start,
+            uid,
+        } => format!(
+            "`{}`: port {port} is below {start}, and only a privileged user may listen \
+             there (this is uid {uid})",
+            key.path()
+        ),
+        Problem::PortInUse { key, address } => format!(
+            "`{}`: {address} is already in use by another process",
+            key.path()
+        ),
+        Problem::PortHeldByServer { key, address, pid } => format!(
+            "`{}`: {address} is held by the ros server running on this data directory \
+             (pid {pid})",
+            key.path()
+        ),
+        Problem::AddressUnavailable { key, address } => format!(
+            "`{}`: cannot listen on {address}: {} is not an address of this machine",
+            key.path(),
+            address.ip()
+        ),
+        Problem::BindFailed {
+            key,
+            address,
+            error,
+        } => format!("`{}`: cannot listen on {address}: {error}", key.path()),
+        Problem::LogPathIsDirectory { path } => {
+            format!("the log file {} is a directory", path.display())
+        }
+        Problem::LogNotWritable { path, uid } => format!(
+            "the log file {} is not writable by this user (uid {uid})",
+            path.display()
+        ),
+        Problem::LogDirMissing { dir } => format!(
+            "the directory {} of the log file does not exist",
+            dir.display()
+        ),
+        Problem::LogDirNotWritable { dir, uid } => format!(
+            "the directory {} of the log file is not writable by this user (uid {uid})",
+            dir.display()
+        ),
+    }
+}
+
+/// What a key takes, in words.
+pub fn expected(key: Key) -> &'static str {
+    use super::schema::Kind;
+    match key.kind() {
+        Kind::Path => "a path",
+        Kind::PathList => "a list of paths",
+        Kind::Mapping => "a mapping",
+        Kind::Address => "an IP address",
+        Kind::Port => "a port number (0-65535)",
+        Kind::Bool => "true or false",
+        Kind::LogLevel => "a log level",
+        Kind::LogFormat => "`text` or `json`",
+        Kind::HeaderName => "an HTTP header name",
+        Kind::UrlPrefix => "a URL path",
+    }
+}
+
+fn readers(mode: u32) -> &'static str {
+    match (mode & 0o040 != 0, mode & 0o004 != 0) {
+        (true, true) => "its group and everyone else",
+        (true, false) => "its group",
+        _ => "everyone",
+    }
+}

@@ -1,0 +1,282 @@
+//! Every configuration key, once: its dotted path, what kind of value it takes,
+//! which flag overrides it and whether it is ours rather than the original
+//! server's. Unknown-key detection, the environment names, `ros init`'s template
+//! check and the documentation table all read this list, so they cannot drift.
+
+/// One configuration key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    StorageRootPath,
+    AuthPublicKeyPath,
+    AuthPrivateKeyPath,
+    AuthPreviousPublicKeyPaths,
+    AuthProviders,
+    SyncListenAddress,
+    SyncListenPort,
+    HttpListenAddress,
+    HttpListenPort,
+    AuthorizationHeaderName,
+    UrlPrefix,
+    ProxyHttpEnable,
+    ProxyHttpListenAddress,
+    ProxyHttpListenPort,
+    ProxyHttpsEnable,
+    ProxyHttpsListenAddress,
+    ProxyHttpsListenPort,
+    ProxyHttpsCertificatePath,
+    ProxyHttpsPrivateKeyPath,
+    LoggingPath,
+    LoggingLevel,
+    LoggingFormat,
+}
+
+/// The shape of value a key takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Path,
+    PathList,
+    /// A free-form mapping kept as written (`auth.providers`).
+    Mapping,
+    Address,
+    Port,
+    Bool,
+    LogLevel,
+    LogFormat,
+    HeaderName,
+    UrlPrefix,
+}
+
+/// Environment variables that belong to the CLI, not to the configuration.
+pub const RESERVED_ENV: [&str; 5] = [
+    "ROS_CONFIG",
+    "ROS_URL",
+    "ROS_TOKEN",
+    "ROS_TOKEN_FILE",
+    "ROS_DEFAULT_PASSWORD",
+];
+
+pub const ENV_PREFIX: &str = "ROS_";
+
+/// Separates levels of the key path in an environment name.
+pub const ENV_SEPARATOR: &str = "__";
+
+impl Key {
+    pub const ALL: [Key; 22] = [
+        Key::StorageRootPath,
+        Key::AuthPublicKeyPath,
+        Key::AuthPrivateKeyPath,
+        Key::AuthPreviousPublicKeyPaths,
+        Key::AuthProviders,
+        Key::SyncListenAddress,
+        Key::SyncListenPort,
+        Key::HttpListenAddress,
+        Key::HttpListenPort,
+        Key::AuthorizationHeaderName,
+        Key::UrlPrefix,
+        Key::ProxyHttpEnable,
+        Key::ProxyHttpListenAddress,
+        Key::ProxyHttpListenPort,
+        Key::ProxyHttpsEnable,
+        Key::ProxyHttpsListenAddress,
+        Key::ProxyHttpsListenPort,
+        Key::ProxyHttpsCertificatePath,
+        Key::ProxyHttpsPrivateKeyPath,
+        Key::LoggingPath,
+        Key::LoggingLevel,
+        Key::LoggingFormat,
+    ];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Key::StorageRootPath => "storage.root_path",
+            Key::AuthPublicKeyPath => "auth.public_key_path",
+            Key::AuthPrivateKeyPath => "auth.private_key_path",
+            Key::AuthPreviousPublicKeyPaths => "auth.previous_public_key_paths",
+            Key::AuthProviders => "auth.providers",
+            Key::SyncListenAddress => "network.sync.listen_address",
+            Key::SyncListenPort => "network.sync.listen_port",
+            Key::HttpListenAddress => "network.http.listen_address",
+            Key::HttpListenPort => "network.http.listen_port",
+            Key::AuthorizationHeaderName => "network.authorization_header_name",
+            Key::UrlPrefix => "network.url_prefix",
+            Key::ProxyHttpEnable => "proxy.http.enable",
+            Key::ProxyHttpListenAddress => "proxy.http.listen_address",
+            Key::ProxyHttpListenPort => "proxy.http.listen_port",
+            Key::ProxyHttpsEnable => "proxy.https.enable",
+            Key::ProxyHttpsListenAddress => "proxy.https.listen_address",
+            Key::ProxyHttpsListenPort => "proxy.https.listen_port",
+            Key::ProxyHttpsCertificatePath => "proxy.https.certificate_path",
+            Key::ProxyHttpsPrivateKeyPath => "proxy.https.private_key_path",
+            Key::LoggingPath => "logging.path",
+            Key::LoggingLevel => "logging.level",
+            Key::LoggingFormat => "logging.format",
+        }
+    }
+
+    pub fn kind(self) -> Kind {
+        match self {
+            Key::StorageRootPath
+            | Key::AuthPublicKeyPath
+            | Key::AuthPrivateKeyPath
+            | Key::ProxyHttpsCertificatePath
+            | Key::ProxyHttpsPrivateKeyPath
+            | Key::LoggingPath => Kind::Path,
+            Key::AuthPreviousPublicKeyPaths => Kind::PathList,
+            Key::AuthProviders => Kind::Mapping,
+            Key::SyncListenAddress
+            | Key::HttpListenAddress
+            | Key::ProxyHttpListenAddress
+            | Key::ProxyHttpsListenAddress => Kind::Address,
+            Key::SyncListenPort
+            | Key::HttpListenPort
+            | Key::ProxyHttpListenPort
+            | Key::ProxyHttpsListenPort => Kind::Port,
+            Key::ProxyHttpEnable | Key::ProxyHttpsEnable => Kind::Bool,
+            Key::AuthorizationHeaderName => Kind::HeaderName,
+            Key::UrlPrefix => Kind::UrlPrefix,
+            Key::LoggingLevel => Kind::LogLevel,
+            Key::LoggingFormat => Kind::LogFormat,
+        }
+    }
+
+    /// The `ros serve` / `ros check-configuration` flag that overrides this key.
+    pub fn flag(self) -> Option<&'static str> {
+        match self {
+            Key::StorageRootPath => Some("--root"),
+            Key::AuthPublicKeyPath => Some("--public-key"),
+            Key::AuthPrivateKeyPath => Some("--private-key"),
+            Key::ProxyHttpListenAddress => Some("--listen"),
+            Key::ProxyHttpListenPort => Some("--port"),
+            Key::LoggingLevel => Some("--log-level"),
+            _ => None,
+        }
+    }
+
+    /// Keys the original server did not have.
+    pub fn ours(self) -> bool {
+        matches!(
+            self,
+            Key::AuthPreviousPublicKeyPaths
+                | Key::AuthorizationHeaderName
+                | Key::UrlPrefix
+                | Key::LoggingFormat
+        )
+    }
+
+    /// Keys without which the server cannot start.
+    pub fn mandatory(self) -> bool {
+        matches!(
+            self,
+            Key::StorageRootPath | Key::AuthPublicKeyPath | Key::AuthPrivateKeyPath
+        )
+    }
+
+    /// `ROS_` + the path upper-cased, with `__` between levels.
+    pub fn env_name(self) -> String {
+        env_name_of(self.path())
+    }
+
+    pub fn segments(self) -> impl Iterator<Item = &'static str> {
+        self.path().split('.')
+    }
+
+    pub fn from_path(path: &str) -> Option<Key> {
+        Key::ALL.into_iter().find(|k| k.path() == path)
+    }
+}
+
+pub fn env_name_of(path: &str) -> String {
+    let mut name = String::from(ENV_PREFIX);
+    name.push_str(&path.to_ascii_uppercase().replace('.', ENV_SEPARATOR));
+    name
+}
+
+/// What may appear under a section (`""` is the top level).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Child {
+    Key(Key),
+    Section(&'static str),
+}
+
+impl Child {
+    pub fn name(self, section: &str) -> &'static str {
+        let full = match self {
+            Child::Key(k) => k.path(),
+            Child::Section(s) => s,
+        };
+        let skip = if section.is_empty() {
+            0
+        } else {
+            section.len() + 1
+        };
+        &full[skip..]
+    }
+}
+
+/// The children of `section`, in schema order, each listed once.
+pub fn children(section: &str) -> Vec<Child> {
+    let mut out: Vec<Child> = Vec::new();
+    for key in Key::ALL {
+        let path = key.path();
+        let rest = if section.is_empty() {
+            path
+        } else {
+            match path.strip_prefix(section).and_then(|r| r.strip_prefix('.')) {
+                Some(rest) => rest,
+                None => continue,
+            }
+        };
+        let child = match rest.find('.') {
+            None => Child::Key(key),
+            Some(dot) => Child::Section(&path[..path.len() - rest.len() + dot]),
+        };
+        if !out.contains(&child) {
+            out.push(child);
+        }
+    }
+    out
+}
+
+/// Is `path` a section (a mapping of keys) rather than a key?
+pub fn is_section(path: &str) -> bool {
+    Key::ALL
+        .iter()
+        .any(|k| k.path().starts_with(path) && k.path()[path.len()..].starts_with('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_names_follow_the_path() {
+        assert_eq!(
+            Key::HttpListenPort.env_name(),
+            "ROS_NETWORK__HTTP__LISTEN_PORT"
+        );
+        assert_eq!(Key::ProxyHttpsEnable.env_name(), "ROS_PROXY__HTTPS__ENABLE");
+        assert_eq!(Key::StorageRootPath.env_name(), "ROS_STORAGE__ROOT_PATH");
+        for key in Key::ALL {
+            assert!(!RESERVED_ENV.contains(&key.env_name().as_str()));
+            assert_eq!(Key::from_path(key.path()), Some(key));
+        }
+    }
+
+    #[test]
+    fn children_walk_the_tree() {
+        let top: Vec<&str> = children("").iter().map(|c| c.name("")).collect();
+        assert_eq!(top, ["storage", "auth", "network", "proxy", "logging"]);
+        let network: Vec<&str> = children("network")
+            .iter()
+            .map(|c| c.name("network"))
+            .collect();
+        assert_eq!(
+            network,
+            ["sync", "http", "authorization_header_name", "url_prefix"]
+        );
+        assert!(children("network.sync").contains(&Child::Key(Key::SyncListenPort)));
+        assert!(is_section("proxy.https"));
+        assert!(!is_section("proxy.https.enable"));
+        assert!(!is_section("prox"));
+    }
+}
