@@ -258,3 +258,61 @@ fn wait_for(path: &Path, needle: &str) -> bool {
     }
     false
 }
+
+/// Ports the system just handed out and released: free at this instant.
+fn free_ports(n: usize) -> Vec<u16> {
+    let held: Vec<_> = (0..n)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    held.iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect()
+}
+
+#[test]
+fn check_configuration_names_the_running_server_instead_of_failing() {
+    let (_tmp, site) = init_site();
+    let ports = free_ports(3);
+    let config = site.join("fixed.yml");
+    write(
+        &config,
+        &format!(
+            "storage:\n  root_path: data\n\
+             auth:\n  public_key_path: keys/auth.pub\n  private_key_path: keys/auth.key\n\
+             network:\n  sync:\n    listen_port: {}\n  http:\n    listen_port: {}\n\
+             proxy:\n  http:\n    listen_address: 127.0.0.1\n    listen_port: {}\n\
+             logging:\n  format: json\n",
+            ports[0], ports[1], ports[2]
+        ),
+    );
+    let mut cmd = ros();
+    cmd.arg("serve").arg("--config").arg(&config);
+    let serving = server::start(cmd);
+    let out = run(ros()
+        .arg("check-configuration")
+        .arg(&config)
+        .args(["--format", "json"]));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    let pid = serving.child.id().to_string();
+    let notes: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "port-held-by-server")
+        .collect();
+    assert_eq!(notes.len(), 3, "{report:#}");
+    for note in notes {
+        assert_eq!(note["severity"], "note");
+        assert!(note["message"].as_str().unwrap().contains(&pid), "{note}");
+    }
+    assert!(serving.stop().success());
+    // With the server gone, the same ports are free again and nothing is reported.
+    let out = run(ros()
+        .arg("check-configuration")
+        .arg(&config)
+        .args(["--format", "json"]));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+}

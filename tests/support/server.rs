@@ -72,6 +72,7 @@ pub fn start(mut cmd: Command) -> Running {
             }
             Err(_) => {
                 let _ = child.kill();
+                let _ = child.wait();
                 panic!("ros serve did not start; its log:\n{}", seen.join("\n"));
             }
         }
