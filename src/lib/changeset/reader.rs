@@ -112,8 +112,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// `len` raw bytes; the error points at `start` (the item they belong to).
-    pub(crate) fn bytes(&mut self, len: u64, start: usize) -> Result<&'a [u8], DecodeError> {
+    /// The next `len` raw bytes.
+    fn bytes(&mut self, len: u64) -> Result<&'a [u8], DecodeError> {
+        let start = self.pos;
         let remaining = self.remaining();
         let slice = usize::try_from(len)
             .ok()
@@ -133,8 +134,7 @@ impl<'a> Reader<'a> {
 
     /// A fixed-size array (float, double, ObjectId, UUID).
     pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-        let start = self.pos;
-        let slice = self.bytes(N as u64, start)?;
+        let slice = self.bytes(N as u64)?;
         let mut out = [0u8; N];
         out.copy_from_slice(slice);
         Ok(out)
@@ -151,7 +151,7 @@ impl<'a> Reader<'a> {
         if usize::try_from(len).map_or(true, |n| n > max) {
             return Err(self.error_at(start, too_long(len, max)));
         }
-        self.bytes(len, start)
+        self.bytes(len)
     }
 
     /// A String payload or InternString body.
