@@ -23,9 +23,10 @@ pub struct Limits {
     /// through lists of embedded objects takes two elements (index, field) per level.
     pub max_path_depth: usize,
     /// Most instructions in one changeset. Default 1 048 576. The smallest
-    /// instruction is two bytes on the wire but about a hundred in memory, and the
-    /// merge compares instruction pairs, so this caps both memory (about 150 MB at
-    /// the limit) and merge time; real client transactions stay far below it.
+    /// instruction is two bytes on the wire but 160 in memory, and the merge
+    /// compares instruction pairs, so this caps both memory (about 170 MB of
+    /// instructions at the limit) and merge time; real client transactions stay far
+    /// below it.
     pub max_instructions: usize,
 }
 
