@@ -16,7 +16,7 @@ use super::schema::{ColumnType, TableType};
 /// order (followed by any strings added since), because realm-core's server keeps a
 /// changeset's parsed table, unused entries included, and appends to it during a
 /// merge; byte-identical history entries need the same.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct StringTable {
     strings: Vec<ByteString>,
     positions: HashMap<ByteString, u32>,
@@ -84,6 +84,13 @@ impl PartialEq for StringTable {
 }
 
 impl Eq for StringTable {}
+
+/// Lists the strings in index order (the lookup map is redundant).
+impl std::fmt::Debug for StringTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(&self.strings).finish()
+    }
+}
 
 impl<S: Into<ByteString>> FromIterator<S> for StringTable {
     /// Builds a table from strings in index order; repeated strings keep their first index.
