@@ -1,0 +1,150 @@
+//! Fixed-size values that appear both as payloads and as primary keys.
+
+use std::fmt;
+
+/// The internal object id of an object in a class without a user primary key.
+///
+/// Clients send it as the object key of such objects; it is never a field value.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
+pub struct GlobalKey {
+    pub hi: u64,
+    pub lo: u64,
+}
+
+/// A BSON ObjectId: 12 bytes in the order of its 24-digit hex form.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
+pub struct ObjectId(pub [u8; 12]);
+
+/// A UUID: 16 bytes in RFC 4122 order (the order of its hex form).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
+pub struct Uuid(pub [u8; 16]);
+
+impl fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+/// The canonical `8-4-4-4-12` lowercase form.
+impl fmt::Display for Uuid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                f.write_str("-")?;
+            }
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A point in time relative to the UNIX epoch, as Realm stores it.
+///
+/// Realm requires `|nanoseconds| < 10^9` and both parts to share a sign (it aborts
+/// on anything else), so only such values can be constructed: a changeset that
+/// decodes can always be applied by a client.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
+pub struct Timestamp {
+    seconds: i64,
+    nanoseconds: i32,
+}
+
+impl Timestamp {
+    /// Nanoseconds per second; also the exclusive bound of the nanosecond part.
+    pub const NANOS_PER_SECOND: i32 = 1_000_000_000;
+
+    /// `None` unless `|nanoseconds| < 10^9` and the parts do not have opposite signs.
+    pub fn new(seconds: i64, nanoseconds: i32) -> Option<Timestamp> {
+        let in_range = nanoseconds.unsigned_abs() < Self::NANOS_PER_SECOND.unsigned_abs();
+        let same_sign = !(seconds > 0 && nanoseconds < 0 || seconds < 0 && nanoseconds > 0);
+        (in_range && same_sign).then_some(Timestamp {
+            seconds,
+            nanoseconds,
+        })
+    }
+
+    pub fn seconds(&self) -> i64 {
+        self.seconds
+    }
+
+    pub fn nanoseconds(&self) -> i32 {
+        self.nanoseconds
+    }
+}
+
+/// An IEEE 754-2008 decimal128 value, kept as its raw 128-bit BID pattern.
+///
+/// The wire format splits the pattern purely by bit position (113-bit
+/// coefficient, 14-bit exponent, sign), so every pattern, NaN and infinities
+/// included, survives a decode/encode round trip unchanged. Equality is bitwise
+/// (`1.0` and `1.00` differ), matching what realm-core compares.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Decimal128 {
+    bits: u128,
+}
+
+impl Decimal128 {
+    /// Bias subtracted from the stored exponent field.
+    pub const EXPONENT_BIAS: i32 = 6176;
+    /// Smallest exponent the 14-bit exponent field can hold.
+    pub const MIN_EXPONENT: i32 = -Self::EXPONENT_BIAS;
+    /// Largest exponent the 14-bit exponent field can hold.
+    pub const MAX_EXPONENT: i32 = (1 << 14) - 1 - Self::EXPONENT_BIAS;
+    /// Number of coefficient bits in the wire split.
+    pub const COEFFICIENT_BITS: u32 = 113;
+
+    const COEFFICIENT_MASK: u128 = (1 << Self::COEFFICIENT_BITS) - 1;
+
+    pub fn from_bits(bits: u128) -> Decimal128 {
+        Decimal128 { bits }
+    }
+
+    pub fn to_bits(self) -> u128 {
+        self.bits
+    }
+
+    /// Builds the pattern `(-1)^negative × coefficient × 10^exponent` the way the
+    /// wire format reassembles it; `None` if a part does not fit its bit field.
+    pub fn from_parts(coefficient: u128, exponent: i32, negative: bool) -> Option<Decimal128> {
+        if coefficient > Self::COEFFICIENT_MASK
+            || !(Self::MIN_EXPONENT..=Self::MAX_EXPONENT).contains(&exponent)
+        {
+            return None;
+        }
+        let biased = u128::from((exponent + Self::EXPONENT_BIAS).unsigned_abs());
+        let bits = coefficient | biased << Self::COEFFICIENT_BITS | u128::from(negative) << 127;
+        Some(Decimal128 { bits })
+    }
+
+    /// The low 113 bits: the coefficient in the wire split.
+    pub fn coefficient(self) -> u128 {
+        self.bits & Self::COEFFICIENT_MASK
+    }
+
+    /// Bits 113..127 minus the bias: the exponent in the wire split.
+    pub fn exponent(self) -> i32 {
+        let field = (self.bits >> Self::COEFFICIENT_BITS) & 0x3FFF;
+        // The field has 14 bits, so it always fits an i32.
+        i32::try_from(field).unwrap_or(0) - Self::EXPONENT_BIAS
+    }
+
+    /// The sign bit.
+    pub fn is_negative(self) -> bool {
+        self.bits >> 127 == 1
+    }
+}
+
+impl fmt::Debug for Decimal128 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Decimal128({self} / {:#034x})", self.bits)
+    }
+}
+
+/// Realm's own text form (`Decimal128::to_string`): `123.456`, `-1E-10`, `NaN`;
+/// patterns whose coefficient exceeds 64 bits use the Intel library form
+/// `+<digits>E<sign><exponent>`, as realm-core does.
+impl fmt::Display for Decimal128 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::render::number::write_decimal(f, *self)
+    }
+}
