@@ -32,8 +32,16 @@ fn corpus() -> Vec<Vec<u8>> {
     let mut files = hex_files(&root.join("changesets"));
     let sessions = fs::read_dir(root.join("sessions")).expect("vectors/sessions");
     for session in sessions.filter_map(Result::ok) {
-        for writer in fs::read_dir(session.path()).into_iter().flatten().filter_map(Result::ok) {
-            if writer.file_name().to_string_lossy().starts_with("uploaded-writer-") {
+        for writer in fs::read_dir(session.path())
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+        {
+            if writer
+                .file_name()
+                .to_string_lossy()
+                .starts_with("uploaded-writer-")
+            {
                 files.extend(hex_files(&writer.path()));
             }
         }
@@ -105,7 +113,11 @@ fn main() {
     println!();
     println!("| operation | MB/s | ns/changeset | ns/instruction | time vs copy |");
     println!("|---|---:|---:|---:|---:|");
-    for (name, secs) in [("copy (to_vec)", copy), ("decode", median(decode)), ("encode", median(encode))] {
+    for (name, secs) in [
+        ("copy (to_vec)", copy),
+        ("decode", median(decode)),
+        ("encode", median(encode)),
+    ] {
         println!(
             "| {name} | {:.0} | {:.0} | {:.1} | {:.1}x |",
             mb / secs,

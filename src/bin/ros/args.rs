@@ -35,6 +35,8 @@ pub enum Command {
     CheckConfiguration(commands::check_configuration::CheckArgs),
     /// Create a configuration file, a key pair and a data directory.
     Init(commands::init::InitArgs),
+    /// Inspect changesets (the binary format clients upload).
+    Changeset(commands::changeset::ChangesetArgs),
     /// Write the man pages and shell completions generated from this CLI.
     #[command(hide = true)]
     GenerateAssets(commands::generate_assets::GenerateArgs),

@@ -21,6 +21,7 @@ mod bytes;
 mod decode;
 mod encode;
 mod error;
+mod input;
 mod instruction;
 mod limits;
 mod path;
@@ -36,6 +37,7 @@ pub use bytes::ByteString;
 pub use decode::{decode, decode_with_limits};
 pub use encode::{encode, encode_with_layout, Layout};
 pub use error::{DecodeError, DecodeErrorKind, Field, IntWidth, Record};
+pub use input::bytes_from_hex_or_binary;
 pub use instruction::{
     AddInteger, ArrayErase, ArrayInsert, ArrayMove, Clear, CreateObject, EraseObject, Instruction,
     InstructionType, SetErase, SetInsert, Update, UpdateTarget,

@@ -1,5 +1,6 @@
 //! One file per subcommand, each with a thin `exec` over one library operation.
 
+pub mod changeset;
 pub mod check_configuration;
 pub mod generate_assets;
 pub mod init;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Start(args)) => start::exec(args),
         Some(Command::CheckConfiguration(args)) => check_configuration::exec(args),
         Some(Command::Init(args)) => init::exec(args),
+        Some(Command::Changeset(args)) => changeset::exec(args),
         Some(Command::GenerateAssets(args)) => generate_assets::exec(args),
         None => crate::exit::USAGE,
     }
