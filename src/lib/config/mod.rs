@@ -20,6 +20,7 @@ mod render;
 pub mod schema;
 mod sources;
 mod spans;
+mod start;
 
 #[cfg(test)]
 mod tests;
@@ -31,14 +32,20 @@ pub use finding::{Finding, Position, Severity, Source};
 pub use locate::{locate, Environment, LocateError, Location, CONFIG_ENV, DEFAULT_FILE};
 pub use model::*;
 pub use render::{finding_text, render_json, render_text};
+pub use start::{plan_start, StartError, StartFlags, StartPlan};
 
 use layer::{Layer, Origin};
 use spans::{key_path, SpanIndex};
 
+/// How a report names the missing file when the configuration came from the
+/// environment and flags alone.
+pub const NO_FILE: &str = "(no configuration file)";
+
 /// What [`load`] needs: the file [`locate`] found, the environment and the flags.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
-    pub file: PathBuf,
+    /// `None` for a server configured by its environment and flags alone (`ros start`).
+    pub file: Option<PathBuf>,
     pub env: Environment,
     pub overrides: Overrides,
     /// Relative paths from the environment and flags resolve against it.
@@ -61,15 +68,23 @@ pub enum LoadError {
 /// finding is an error.
 #[derive(Debug, Clone)]
 pub struct Report {
-    file: PathBuf,
+    file: Option<PathBuf>,
     text: String,
     findings: Vec<Finding>,
     config: Option<Config>,
 }
 
 impl Report {
-    pub fn file(&self) -> &Path {
-        &self.file
+    /// The file read, `None` when there was none.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
+    /// How findings and the summary name the file (or its absence).
+    pub fn file_label(&self) -> String {
+        self.file
+            .as_ref()
+            .map_or_else(|| NO_FILE.to_string(), |f| f.display().to_string())
     }
 
     pub fn findings(&self) -> &[Finding] {
@@ -97,12 +112,18 @@ impl Report {
 
 /// Reads, merges and checks one configuration.
 pub fn load(options: &LoadOptions) -> Result<Report, LoadError> {
-    let file = options.cwd.join(&options.file);
-    let bytes = std::fs::read(&file).map_err(|source| LoadError::Read {
-        path: file.clone(),
-        source,
-    })?;
-    let base = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let file = options.file.as_ref().map(|f| options.cwd.join(f));
+    let bytes = match &file {
+        Some(file) => std::fs::read(file).map_err(|source| LoadError::Read {
+            path: file.clone(),
+            source,
+        })?,
+        None => Vec::new(),
+    };
+    let base = match &file {
+        Some(file) => file.parent().unwrap_or(Path::new("/")).to_path_buf(),
+        None => options.cwd.clone(),
+    };
     let mut layer = Layer::default();
     let mut raw = Vec::new();
     let (text, index) = match String::from_utf8(bytes) {
@@ -125,13 +146,16 @@ pub fn load(options: &LoadOptions) -> Result<Report, LoadError> {
     sources::flags(&options.overrides, &options.cwd, &mut layer, &mut raw);
     let parsed = !raw.iter().any(|(p, _)| p.stops_checks());
     let config = if parsed {
-        checks::run(&layer, &file, options.probe, &mut raw)
+        checks::run(&layer, file.as_deref(), options.probe, &mut raw)
     } else {
         None
     };
     let mut findings: Vec<Finding> = raw
         .into_iter()
-        .map(|(problem, origin)| finding(&file, &index, problem, origin))
+        .map(|(problem, origin)| {
+            let path = file.clone().unwrap_or_else(|| PathBuf::from(NO_FILE));
+            finding(&path, &index, problem, origin)
+        })
         .collect();
     findings.sort_by_key(|f| match &f.source {
         Source::File { position, .. } => (0, position.is_none(), *position),

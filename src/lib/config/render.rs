@@ -15,7 +15,7 @@ pub fn render_text(report: &Report) -> String {
         finding_text(report, finding, &mut out);
         out.push('\n');
     }
-    let _ = writeln!(out, "{}: {}", report.file().display(), summary(report));
+    let _ = writeln!(out, "{}: {}", report.file_label(), summary(report));
     out
 }
 
@@ -120,7 +120,7 @@ pub fn render_json(report: &Report) -> Value {
         })
         .collect();
     json!({
-        "file": report.file().display().to_string(),
+        "file": report.file().map(|f| f.display().to_string()),
         "valid": report.is_valid(),
         "errors": count(report, Severity::Error),
         "warnings": count(report, Severity::Warning),

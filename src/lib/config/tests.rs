@@ -36,7 +36,7 @@ fn load_with(dir: &Path, text: &str, env: &[(&str, &str)], overrides: Overrides)
     let file = dir.join("configuration.yml");
     std::fs::write(&file, text).expect("write");
     load(&LoadOptions {
-        file,
+        file: Some(file),
         env: Environment::new(env.iter().map(|(k, v)| (*k, *v))),
         overrides,
         cwd: PathBuf::from("/work-cwd"),

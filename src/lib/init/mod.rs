@@ -135,3 +135,38 @@ fn write(path: &Path, bytes: &[u8], mode: u32) -> Result<(), InitError> {
     file.write_all(bytes).map_err(write_err(path))?;
     file.sync_all().map_err(write_err(path))
 }
+
+/// The original server's auto-keygen: when neither key file exists, generate the
+/// pair (private 0600 in a 0700 directory). Returns whether it generated one. A
+/// single missing file is left for the configuration check to report: guessing
+/// which half is right could make every issued token invalid.
+pub fn ensure_key_pair(private_key: &Path, public_key: &Path) -> Result<bool, InitError> {
+    if private_key.exists() || public_key.exists() {
+        return Ok(false);
+    }
+    let pair = keys::generate()?;
+    for file in [private_key, public_key] {
+        if let Some(dir) = file.parent() {
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(write_err(dir))?;
+        }
+    }
+    write(private_key, pair.private_pem.as_bytes(), 0o600)?;
+    write(public_key, pair.public_pem.as_bytes(), 0o644)?;
+    Ok(true)
+}
+
+/// Creates a data root that does not exist yet, private to its owner (0700).
+pub fn ensure_root(root: &Path) -> Result<(), InitError> {
+    if root.exists() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(root)
+        .map_err(write_err(root))
+}

@@ -57,7 +57,7 @@ fn run(args: CheckArgs) -> anyhow::Result<i32> {
         ),
     };
     let report = load(&LoadOptions {
-        file,
+        file: Some(file),
         env,
         overrides: args.config.overrides(),
         cwd,

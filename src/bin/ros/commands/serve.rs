@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::Args;
-use ros::config::{finding_text, load, locate, Config, LoadOptions, Location, Probe, Severity};
+use ros::config::{
+    finding_text, load, locate, Config, Environment, LoadOptions, Location, Overrides, Probe,
+    Severity,
+};
 use ros::server::{shutdown_on_signal, Server};
 
 use crate::args::ConfigArgs;
@@ -27,7 +30,7 @@ pub fn exec(args: ServeArgs) -> i32 {
     }
 }
 
-enum Refused {
+pub(crate) enum Refused {
     Usage(anyhow::Error),
     /// The findings were printed already.
     Invalid,
@@ -53,12 +56,24 @@ fn prepare(args: &ConfigArgs) -> Result<(Config, Option<PathBuf>), Refused> {
             (file, Some(dir))
         }
     };
+    let config = load_checked(Some(file), env, args.overrides(), cwd)?;
+    Ok((config, development))
+}
+
+/// Loads and checks the configuration as `check-configuration` does, printing the
+/// findings; refuses when any is an error.
+pub(crate) fn load_checked(
+    file: Option<PathBuf>,
+    env: Environment,
+    overrides: Overrides,
+    cwd: PathBuf,
+) -> Result<Config, Refused> {
     // The listeners are bound for real right after: probing them first would only
     // race with that, and a taken port gets its own clear error from the bind.
     let report = load(&LoadOptions {
         file,
         env,
-        overrides: args.overrides(),
+        overrides,
         cwd,
         probe: Probe { ports: false },
     })?;
@@ -73,7 +88,7 @@ fn prepare(args: &ConfigArgs) -> Result<(Config, Option<PathBuf>), Refused> {
         .filter(|f| f.severity == Severity::Error)
         .count();
     match report.into_config() {
-        Some(config) => Ok((config, development)),
+        Some(config) => Ok(config),
         None => {
             eprintln!("ros serve: the configuration has errors ({errors}); not starting. `ros check-configuration` shows the same findings");
             Err(Refused::Invalid)
@@ -81,7 +96,7 @@ fn prepare(args: &ConfigArgs) -> Result<(Config, Option<PathBuf>), Refused> {
     }
 }
 
-fn serve(config: Config, development: Option<PathBuf>) -> i32 {
+pub(crate) fn serve(config: Config, development: Option<PathBuf>) -> i32 {
     let log = match ros::logging::init(&config.logging) {
         Ok(log) => log,
         Err(e) => {

@@ -3,7 +3,11 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
 use clap::Args;
+use ros::config::{plan_start, Config, Environment, StartFlags};
+
+use super::serve::{self, Refused};
 
 #[derive(Debug, Args)]
 pub struct StartArgs {
@@ -73,6 +77,48 @@ pub struct StartArgs {
 }
 
 pub fn exec(args: StartArgs) -> i32 {
-    let _ = args;
-    crate::exit::FAILED
+    let flags = StartFlags {
+        data: args.data,
+        address: args.address,
+        port: args.port,
+        loglevel: args.loglevel,
+        logfile: args.logfile,
+        auto_keygen: !args.no_auto_keygen,
+        private_key: args.private_key,
+        public_key: args.public_key,
+        https: args.https,
+        https_key: args.https_key,
+        https_cert: args.https_cert,
+        https_address: args.https_address,
+        https_port: args.https_port,
+    };
+    match prepare(&flags) {
+        Ok(config) => serve::serve(config, None),
+        Err(Refused::Usage(e)) => {
+            eprintln!("ros start: {e:#}");
+            crate::exit::USAGE
+        }
+        Err(Refused::Invalid) => crate::exit::USAGE,
+    }
+}
+
+fn prepare(flags: &StartFlags) -> Result<Config, Refused> {
+    let cwd = std::env::current_dir().context("cannot determine the current directory")?;
+    let plan = plan_start(flags, &cwd)?;
+    ros::init::ensure_root(&plan.root)?;
+    if plan.auto_keygen && ros::init::ensure_key_pair(&plan.private_key, &plan.public_key)? {
+        eprintln!(
+            "ros start: generated the key pair {} and {}",
+            plan.private_key.display(),
+            plan.public_key.display()
+        );
+    }
+    let env = crate::args::environment();
+    let env = Environment::new(
+        env.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .filter(|(k, _)| !plan.settings.iter().any(|(s, _)| s == k))
+            .chain(plan.settings.iter().cloned()),
+    );
+    serve::load_checked(None, env, plan.overrides, cwd)
 }

@@ -38,7 +38,7 @@ fn https_path<T: Clone>(slot: &Option<Sourced<T>>, key: Key, out: &mut Raw) -> O
 /// Runs every check on `layer`, adding to `out`, and returns the configuration
 /// when nothing the server needs is missing (the caller still drops it when `out`
 /// holds an error).
-pub fn run(layer: &Layer, source: &Path, probe: Probe, out: &mut Raw) -> Option<Config> {
+pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) -> Option<Config> {
     let root = required(&layer.root_path, Key::StorageRootPath, out);
     let public = required(&layer.public_key_path, Key::AuthPublicKeyPath, out);
     let private = required(&layer.private_key_path, Key::AuthPrivateKeyPath, out);
@@ -136,7 +136,7 @@ pub fn run(layer: &Layer, source: &Path, probe: Probe, out: &mut Raw) -> Option<
         Some(_) => return None,
     };
     Some(Config {
-        source: Some(source.to_path_buf()),
+        source: source.map(Path::to_path_buf),
         storage: Storage {
             root_path: root?.value,
         },

@@ -1,0 +1,203 @@
+//! The original 3.x `ros start` flags (ros-behaviour.md §1.2), turned into the same
+//! overrides and environment that `ros serve` reads, so both commands share every
+//! check. Validation messages are the original's, since scripts may match them.
+
+use std::path::{Path, PathBuf};
+
+use super::{LogLevel, Overrides};
+
+/// What the operator typed after `ros start`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StartFlags {
+    pub data: PathBuf,
+    pub address: String,
+    pub port: String,
+    pub loglevel: String,
+    pub logfile: Option<PathBuf>,
+    pub auto_keygen: bool,
+    pub private_key: Option<PathBuf>,
+    pub public_key: Option<PathBuf>,
+    pub https: bool,
+    pub https_key: Option<PathBuf>,
+    pub https_cert: Option<PathBuf>,
+    pub https_address: String,
+    pub https_port: String,
+}
+
+/// How `ros start` runs: the data root and key paths to prepare, and the settings
+/// to load with no configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartPlan {
+    pub root: PathBuf,
+    pub private_key: PathBuf,
+    pub public_key: PathBuf,
+    /// Generate the key pair when both files are missing (the original's default).
+    pub auto_keygen: bool,
+    pub overrides: Overrides,
+    /// `ROS_*` settings for what has no `serve` flag (HTTPS, the log file).
+    pub settings: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StartError {
+    #[error("Invalid port number (1-65535): '{0}'")]
+    Port(String),
+    #[error("Invalid HTTPS port number (1-65535): '{0}'")]
+    HttpsPort(String),
+    #[error("log-level must be one of: {}", LogLevel::ALL.map(LogLevel::name).join(", "))]
+    LogLevel(String),
+    #[error("HTTPS was enabled but a path to the key was not provided.")]
+    HttpsKey,
+    #[error("HTTPS was enabled but a path to the certificate chain was not provided.")]
+    HttpsCert,
+}
+
+/// The original accepted 1-65535 written plainly (no sign, no leading zeros).
+fn port(text: &str) -> Option<u16> {
+    let n: u16 = text.parse().ok()?;
+    (n >= 1 && n.to_string() == text).then_some(n)
+}
+
+pub fn plan_start(flags: &StartFlags, cwd: &Path) -> Result<StartPlan, StartError> {
+    port(&flags.port).ok_or_else(|| StartError::Port(flags.port.clone()))?;
+    LogLevel::from_name(&flags.loglevel)
+        .ok_or_else(|| StartError::LogLevel(flags.loglevel.clone()))?;
+    let root = cwd.join(&flags.data);
+    let private_key = cwd.join(
+        flags
+            .private_key
+            .clone()
+            .unwrap_or_else(|| root.join("keys/auth.key")),
+    );
+    let public_key = cwd.join(
+        flags
+            .public_key
+            .clone()
+            .unwrap_or_else(|| root.join("keys/auth.pub")),
+    );
+    let mut settings = Vec::new();
+    let mut set = |key: &str, value: String| settings.push((format!("ROS_{key}"), value));
+    if flags.https {
+        port(&flags.https_port).ok_or_else(|| StartError::HttpsPort(flags.https_port.clone()))?;
+        let key = flags.https_key.as_ref().ok_or(StartError::HttpsKey)?;
+        let cert = flags.https_cert.as_ref().ok_or(StartError::HttpsCert)?;
+        set("PROXY__HTTPS__ENABLE", "true".into());
+        set("PROXY__HTTPS__LISTEN_ADDRESS", flags.https_address.clone());
+        set("PROXY__HTTPS__LISTEN_PORT", flags.https_port.clone());
+        set(
+            "PROXY__HTTPS__PRIVATE_KEY_PATH",
+            cwd.join(key).display().to_string(),
+        );
+        set(
+            "PROXY__HTTPS__CERTIFICATE_PATH",
+            cwd.join(cert).display().to_string(),
+        );
+    }
+    if let Some(log) = &flags.logfile {
+        set("LOGGING__PATH", cwd.join(log).display().to_string());
+    }
+    Ok(StartPlan {
+        overrides: Overrides {
+            root: Some(root.clone()),
+            public_key: Some(public_key.clone()),
+            private_key: Some(private_key.clone()),
+            listen: Some(flags.address.clone()),
+            port: Some(flags.port.clone()),
+            log_level: Some(flags.loglevel.clone()),
+        },
+        root,
+        private_key,
+        public_key,
+        auto_keygen: flags.auto_keygen,
+        settings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags() -> StartFlags {
+        StartFlags {
+            data: "./data".into(),
+            address: "0.0.0.0".into(),
+            port: "9080".into(),
+            loglevel: "info".into(),
+            auto_keygen: true,
+            https_address: "0.0.0.0".into(),
+            https_port: "9443".into(),
+            ..StartFlags::default()
+        }
+    }
+
+    #[test]
+    fn defaults_put_keys_under_the_data_root() {
+        let plan = plan_start(&flags(), Path::new("/srv")).unwrap();
+        assert_eq!(plan.root, Path::new("/srv/./data"));
+        assert_eq!(plan.private_key, Path::new("/srv/./data/keys/auth.key"));
+        assert_eq!(plan.overrides.port.as_deref(), Some("9080"));
+        assert!(plan.settings.is_empty());
+    }
+
+    #[test]
+    fn original_messages_for_bad_values() {
+        for bad in ["0", "65536", "x", "+80", "080"] {
+            let f = StartFlags {
+                port: bad.into(),
+                ..flags()
+            };
+            let err = plan_start(&f, Path::new("/")).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("Invalid port number (1-65535): '{bad}'")
+            );
+        }
+        let f = StartFlags {
+            loglevel: "loud".into(),
+            ..flags()
+        };
+        assert_eq!(
+            plan_start(&f, Path::new("/")).unwrap_err().to_string(),
+            "log-level must be one of: all, trace, debug, detail, info, warn, error, fatal, off"
+        );
+        let f = StartFlags {
+            https: true,
+            ..flags()
+        };
+        assert_eq!(plan_start(&f, Path::new("/")), Err(StartError::HttpsKey));
+        let f = StartFlags {
+            https: true,
+            https_key: Some("k".into()),
+            https_port: "0".into(),
+            ..flags()
+        };
+        assert_eq!(
+            plan_start(&f, Path::new("/")),
+            Err(StartError::HttpsPort("0".into()))
+        );
+    }
+
+    #[test]
+    fn https_and_log_file_become_settings() {
+        let f = StartFlags {
+            https: true,
+            https_key: Some("tls/key.pem".into()),
+            https_cert: Some("tls/cert.pem".into()),
+            logfile: Some("ros.log".into()),
+            ..flags()
+        };
+        let plan = plan_start(&f, Path::new("/srv")).unwrap();
+        let get = |k: &str| {
+            plan.settings
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("ROS_PROXY__HTTPS__ENABLE"), Some("true"));
+        assert_eq!(
+            get("ROS_PROXY__HTTPS__PRIVATE_KEY_PATH"),
+            Some("/srv/tls/key.pem")
+        );
+        assert_eq!(get("ROS_LOGGING__PATH"), Some("/srv/ros.log"));
+    }
+}
