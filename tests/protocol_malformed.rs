@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use ros::protocol::{
-    ClientMessage, Direction, ErrorCode, FieldProblem, Limits, MessageKind, ParseError, ParseErrorKind, Position,
-    ProtocolVersion, ServerMessage,
+    ClientMessage, Direction, ErrorCode, FieldProblem, Limits, MessageKind, ParseError,
+    ParseErrorKind, Position, ProtocolVersion, ServerMessage,
 };
 
 fn v(n: u32) -> ProtocolVersion {
@@ -47,7 +47,12 @@ fn zlib(bytes: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
-fn upload_with_body(compressed: bool, uncompressed: usize, compressed_size: usize, body: &[u8]) -> Vec<u8> {
+fn upload_with_body(
+    compressed: bool,
+    uncompressed: usize,
+    compressed_size: usize,
+    body: &[u8],
+) -> Vec<u8> {
     let flag = u8::from(compressed);
     let mut m = format!("upload 1 {flag} {uncompressed} {compressed_size} 5 0 0\n").into_bytes();
     m.extend_from_slice(body);
@@ -60,17 +65,35 @@ fn head_len(bytes: &[u8]) -> usize {
 
 #[test]
 fn truncated_header() {
-    expect(client_err(b"mark 1 2"), None, Position::Message(8), ParseErrorKind::TruncatedHeader);
-    expect(client_err(b""), None, Position::Message(0), ParseErrorKind::TruncatedHeader);
+    expect(
+        client_err(b"mark 1 2"),
+        None,
+        Position::Message(8),
+        ParseErrorKind::TruncatedHeader,
+    );
+    expect(
+        client_err(b""),
+        None,
+        Position::Message(0),
+        ParseErrorKind::TruncatedHeader,
+    );
 }
 
 #[test]
 fn truncated_body() {
     let err = client_err(b"bind 1 8 0 1 0\n/capt");
-    let kind = ParseErrorKind::TruncatedBody { field: "path_size", declared: 8, available: 5 };
+    let kind = ParseErrorKind::TruncatedBody {
+        field: "path_size",
+        declared: 8,
+        available: 5,
+    };
     expect(err, Some(MessageKind::Bind), Position::Message(15), kind);
     let err = client_err(b"bind 1 8 4 1 0\n/capture");
-    let kind = ParseErrorKind::TruncatedBody { field: "token_size", declared: 4, available: 0 };
+    let kind = ParseErrorKind::TruncatedBody {
+        field: "token_size",
+        declared: 4,
+        available: 0,
+    };
     expect(err, Some(MessageKind::Bind), Position::Message(23), kind);
 }
 
@@ -81,138 +104,364 @@ fn oversize_header() {
     long.push(b'\n');
     let kind = ParseErrorKind::HeaderTooLong { limit: 256 };
     expect(client_err(&long), None, Position::Message(256), kind);
-    let limits = Limits { max_header_len: 8, ..Limits::default() };
+    let limits = Limits {
+        max_header_len: 8,
+        ..Limits::default()
+    };
     let kind = ParseErrorKind::HeaderTooLong { limit: 8 };
-    expect(client_err_with(b"unbind 17\n", v(14), &limits), None, Position::Message(8), kind);
+    expect(
+        client_err_with(b"unbind 17\n", v(14), &limits),
+        None,
+        Position::Message(8),
+        kind,
+    );
 }
 
 #[test]
 fn body_longer_than_declared() {
     let err = server_err(b"log_message 0 2\n{}x");
-    expect(err, Some(MessageKind::LogMessage), Position::Message(18), ParseErrorKind::TrailingBytes { count: 1 });
+    expect(
+        err,
+        Some(MessageKind::LogMessage),
+        Position::Message(18),
+        ParseErrorKind::TrailingBytes { count: 1 },
+    );
     let body = b"2 0 1 0 1 X";
     let m = upload_with_body(false, body.len() - 1, 0, body);
     let at = Position::Message(head_len(&m) + body.len() - 1);
-    expect(client_err(&m), Some(MessageKind::Upload), at, ParseErrorKind::TrailingBytes { count: 1 });
+    expect(
+        client_err(&m),
+        Some(MessageKind::Upload),
+        at,
+        ParseErrorKind::TrailingBytes { count: 1 },
+    );
 }
 
 #[test]
 fn body_shorter_than_declared() {
     let err = server_err(b"log_message 0 3\n{}");
-    let kind = ParseErrorKind::TruncatedBody { field: "body_size", declared: 3, available: 2 };
-    expect(err, Some(MessageKind::LogMessage), Position::Message(16), kind);
+    let kind = ParseErrorKind::TruncatedBody {
+        field: "body_size",
+        declared: 3,
+        available: 2,
+    };
+    expect(
+        err,
+        Some(MessageKind::LogMessage),
+        Position::Message(16),
+        kind,
+    );
     let body = b"2 0 1 0 1 X";
     let m = upload_with_body(false, body.len() + 4, 0, body);
-    let kind = ParseErrorKind::TruncatedBody { field: "uncompressed_body_size", declared: 15, available: 11 };
-    expect(client_err(&m), Some(MessageKind::Upload), Position::Message(head_len(&m)), kind);
+    let kind = ParseErrorKind::TruncatedBody {
+        field: "uncompressed_body_size",
+        declared: 15,
+        available: 11,
+    };
+    expect(
+        client_err(&m),
+        Some(MessageKind::Upload),
+        Position::Message(head_len(&m)),
+        kind,
+    );
 }
 
 #[test]
 fn bad_number_sign() {
     let mark = Some(MessageKind::Mark);
-    expect(client_err(b"mark +1 2\n"), mark, Position::Message(5), field("session", FieldProblem::Sign));
-    expect(client_err(b"mark -1 2\n"), mark, Position::Message(5), field("session", FieldProblem::Sign));
-    expect(client_err(b"ping +5 0\n"), Some(MessageKind::Ping), Position::Message(5), field("timestamp", FieldProblem::Sign));
+    expect(
+        client_err(b"mark +1 2\n"),
+        mark,
+        Position::Message(5),
+        field("session", FieldProblem::Sign),
+    );
+    expect(
+        client_err(b"mark -1 2\n"),
+        mark,
+        Position::Message(5),
+        field("session", FieldProblem::Sign),
+    );
+    expect(
+        client_err(b"ping +5 0\n"),
+        Some(MessageKind::Ping),
+        Position::Message(5),
+        field("timestamp", FieldProblem::Sign),
+    );
     let ok = ClientMessage::parse(b"ping -5 0\n", v(14), &Limits::default());
     assert!(ok.is_ok(), "i64 fields take a minus sign: {ok:?}");
     let neg_zero = field("rtt", FieldProblem::NegativeZero);
-    expect(client_err(b"ping 5 -0\n"), Some(MessageKind::Ping), Position::Message(7), neg_zero);
+    expect(
+        client_err(b"ping 5 -0\n"),
+        Some(MessageKind::Ping),
+        Position::Message(7),
+        neg_zero,
+    );
 }
 
 #[test]
 fn bad_number_overflow() {
     let mark = Some(MessageKind::Mark);
     let err = client_err(b"mark 18446744073709551616 1\n");
-    expect(err, mark, Position::Message(5), field("session", FieldProblem::Overflow));
+    expect(
+        err,
+        mark,
+        Position::Message(5),
+        field("session", FieldProblem::Overflow),
+    );
     let err = client_err(b"mark 9223372036854775808 1\n");
-    expect(err, mark, Position::Message(5), field("session", FieldProblem::OutOfRange));
+    expect(
+        err,
+        mark,
+        Position::Message(5),
+        field("session", FieldProblem::OutOfRange),
+    );
     let err = client_err(b"ping -9223372036854775809 0\n");
-    expect(err, Some(MessageKind::Ping), Position::Message(5), field("timestamp", FieldProblem::Overflow));
-    let ok = ClientMessage::parse(b"ping -9223372036854775808 9223372036854775807\n", v(14), &Limits::default());
+    expect(
+        err,
+        Some(MessageKind::Ping),
+        Position::Message(5),
+        field("timestamp", FieldProblem::Overflow),
+    );
+    let ok = ClientMessage::parse(
+        b"ping -9223372036854775808 9223372036854775807\n",
+        v(14),
+        &Limits::default(),
+    );
     assert!(ok.is_ok(), "{ok:?}");
     let err = server_err(b"error 2147483648 0 0 0\n");
-    expect(err, Some(MessageKind::Error), Position::Message(6), field("error_code", FieldProblem::OutOfRange));
+    expect(
+        err,
+        Some(MessageKind::Error),
+        Position::Message(6),
+        field("error_code", FieldProblem::OutOfRange),
+    );
 }
 
 #[test]
 fn bad_number_empty_and_junk() {
     let mark = Some(MessageKind::Mark);
-    expect(client_err(b"mark  2\n"), mark, Position::Message(5), field("session", FieldProblem::Empty));
-    expect(client_err(b"mark 1 \n"), mark, Position::Message(7), field("request_ident", FieldProblem::Empty));
-    expect(client_err(b"mark 01 2\n"), mark, Position::Message(5), field("session", FieldProblem::LeadingZero));
-    expect(client_err(b"mark 1x 2\n"), mark, Position::Message(6), field("session", FieldProblem::InvalidByte(b'x')));
-    expect(client_err(b"mark 0x1 2\n"), mark, Position::Message(6), field("session", FieldProblem::InvalidByte(b'x')));
-    expect(client_err(b"mark 1\t2\n"), mark, Position::Message(6), field("session", FieldProblem::InvalidByte(b'\t')));
+    expect(
+        client_err(b"mark  2\n"),
+        mark,
+        Position::Message(5),
+        field("session", FieldProblem::Empty),
+    );
+    expect(
+        client_err(b"mark 1 \n"),
+        mark,
+        Position::Message(7),
+        field("request_ident", FieldProblem::Empty),
+    );
+    expect(
+        client_err(b"mark 01 2\n"),
+        mark,
+        Position::Message(5),
+        field("session", FieldProblem::LeadingZero),
+    );
+    expect(
+        client_err(b"mark 1x 2\n"),
+        mark,
+        Position::Message(6),
+        field("session", FieldProblem::InvalidByte(b'x')),
+    );
+    expect(
+        client_err(b"mark 0x1 2\n"),
+        mark,
+        Position::Message(6),
+        field("session", FieldProblem::InvalidByte(b'x')),
+    );
+    expect(
+        client_err(b"mark 1\t2\n"),
+        mark,
+        Position::Message(6),
+        field("session", FieldProblem::InvalidByte(b'\t')),
+    );
     let bind = Some(MessageKind::Bind);
     let err = client_err(b"bind 1 1 0 2 0\n/");
-    expect(err, bind, Position::Message(11), field("need_client_file_ident", FieldProblem::NotBool));
+    expect(
+        err,
+        bind,
+        Position::Message(11),
+        field("need_client_file_ident", FieldProblem::NotBool),
+    );
 }
 
 #[test]
 fn missing_and_extra_fields() {
     let mark = Some(MessageKind::Mark);
-    expect(client_err(b"mark 1\n"), mark, Position::Message(6), ParseErrorKind::MissingField { after: "session" });
-    let extra = ParseErrorKind::ExtraField { after: "request_ident" };
-    expect(client_err(b"mark 1 2 3\n"), mark, Position::Message(8), extra);
-    let bare = ParseErrorKind::MissingField { after: "message kind" };
-    expect(client_err(b"unbind\n"), Some(MessageKind::Unbind), Position::Message(6), bare);
+    expect(
+        client_err(b"mark 1\n"),
+        mark,
+        Position::Message(6),
+        ParseErrorKind::MissingField { after: "session" },
+    );
+    let extra = ParseErrorKind::ExtraField {
+        after: "request_ident",
+    };
+    expect(
+        client_err(b"mark 1 2 3\n"),
+        mark,
+        Position::Message(8),
+        extra,
+    );
+    let bare = ParseErrorKind::MissingField {
+        after: "message kind",
+    };
+    expect(
+        client_err(b"unbind\n"),
+        Some(MessageKind::Unbind),
+        Position::Message(6),
+        bare,
+    );
     let double_space = field("request_ident", FieldProblem::Empty);
-    expect(client_err(b"mark 1  2\n"), mark, Position::Message(7), double_space);
+    expect(
+        client_err(b"mark 1  2\n"),
+        mark,
+        Position::Message(7),
+        double_space,
+    );
 }
 
 #[test]
 fn unknown_message_kind() {
-    let unknown = |word: &str| ParseErrorKind::UnknownKind { word: word.to_owned() };
-    expect(client_err(b"hello 1\n"), None, Position::Message(0), unknown("hello"));
-    expect(client_err(b"alloc 1\n"), None, Position::Message(0), unknown("alloc"));
-    expect(client_err(b"MARK 1 2\n"), None, Position::Message(0), unknown("MARK"));
+    let unknown = |word: &str| ParseErrorKind::UnknownKind {
+        word: word.to_owned(),
+    };
+    expect(
+        client_err(b"hello 1\n"),
+        None,
+        Position::Message(0),
+        unknown("hello"),
+    );
+    expect(
+        client_err(b"alloc 1\n"),
+        None,
+        Position::Message(0),
+        unknown("alloc"),
+    );
+    expect(
+        client_err(b"MARK 1 2\n"),
+        None,
+        Position::Message(0),
+        unknown("MARK"),
+    );
     expect(client_err(b"\n"), None, Position::Message(0), unknown(""));
     let long = format!("{} 1\n", "x".repeat(100));
-    expect(client_err(long.as_bytes()), None, Position::Message(0), unknown(&"x".repeat(32)));
+    expect(
+        client_err(long.as_bytes()),
+        None,
+        Position::Message(0),
+        unknown(&"x".repeat(32)),
+    );
 }
 
 #[test]
 fn kinds_of_the_other_direction_flexible_sync_or_other_versions() {
     let wrong = |direction| ParseErrorKind::WrongDirection { direction };
     let err = client_err(b"download 1 0 0 0 0 0 0 0 0 0 0\n");
-    expect(err, Some(MessageKind::Download), Position::Message(0), wrong(Direction::ToServer));
+    expect(
+        err,
+        Some(MessageKind::Download),
+        Position::Message(0),
+        wrong(Direction::ToServer),
+    );
     let err = server_err(b"upload 1 0 0 0 0 0 0\n");
-    expect(err, Some(MessageKind::Upload), Position::Message(0), wrong(Direction::ToClient));
+    expect(
+        err,
+        Some(MessageKind::Upload),
+        Position::Message(0),
+        wrong(Direction::ToClient),
+    );
     let err = client_err(b"query 1 1 2\n{}");
-    expect(err, Some(MessageKind::Query), Position::Message(0), ParseErrorKind::FlexibleSyncOnly);
+    expect(
+        err,
+        Some(MessageKind::Query),
+        Position::Message(0),
+        ParseErrorKind::FlexibleSyncOnly,
+    );
     let err = server_err(b"query_error 226 0 1 1\n");
-    expect(err, Some(MessageKind::QueryError), Position::Message(0), ParseErrorKind::FlexibleSyncOnly);
+    expect(
+        err,
+        Some(MessageKind::QueryError),
+        Position::Message(0),
+        ParseErrorKind::FlexibleSyncOnly,
+    );
     let not_in = |n| ParseErrorKind::NotInVersion { version: v(n) };
     let limits = Limits::default();
     let json = b"json_error 212 2 1\n{}";
-    expect(client_err_with(json, v(6), &limits), Some(MessageKind::JsonError), Position::Message(0), not_in(6));
+    expect(
+        client_err_with(json, v(6), &limits),
+        Some(MessageKind::JsonError),
+        Position::Message(0),
+        not_in(6),
+    );
     assert!(ClientMessage::parse(json, v(7), &limits).is_ok());
-    expect(server_err_with(json, v(3), &limits), Some(MessageKind::JsonError), Position::Message(0), not_in(3));
+    expect(
+        server_err_with(json, v(3), &limits),
+        Some(MessageKind::JsonError),
+        Position::Message(0),
+        not_in(3),
+    );
     assert!(ServerMessage::parse(json, v(4), &limits).is_ok());
     let log = b"log_message 0 2\n{}";
-    expect(server_err_with(log, v(9), &limits), Some(MessageKind::LogMessage), Position::Message(0), not_in(9));
+    expect(
+        server_err_with(log, v(9), &limits),
+        Some(MessageKind::LogMessage),
+        Position::Message(0),
+        not_in(9),
+    );
     let refresh = b"refresh 1 0\n";
-    expect(client_err_with(refresh, v(4), &limits), Some(MessageKind::Refresh), Position::Message(0), not_in(4));
+    expect(
+        client_err_with(refresh, v(4), &limits),
+        Some(MessageKind::Refresh),
+        Position::Message(0),
+        not_in(4),
+    );
     assert!(ClientMessage::parse(refresh, v(3), &limits).is_ok());
 }
 
 #[test]
 fn trailing_bytes() {
     let unbind = Some(MessageKind::Unbind);
-    expect(client_err(b"unbind 1\nx"), unbind, Position::Message(9), ParseErrorKind::TrailingBytes { count: 1 });
+    expect(
+        client_err(b"unbind 1\nx"),
+        unbind,
+        Position::Message(9),
+        ParseErrorKind::TrailingBytes { count: 1 },
+    );
     let err = client_err(b"bind 1 1 0 0 0\n/ab");
-    expect(err, Some(MessageKind::Bind), Position::Message(16), ParseErrorKind::TrailingBytes { count: 2 });
+    expect(
+        err,
+        Some(MessageKind::Bind),
+        Position::Message(16),
+        ParseErrorKind::TrailingBytes { count: 2 },
+    );
 }
 
 #[test]
 fn too_many_changesets() {
     let body = b"2 0 1 0 1 A3 0 1 0 1 B4 0 1 0 0 ";
     let m = upload_with_body(false, body.len(), 0, body);
-    let limits = Limits { max_changesets: 2, ..Limits::default() };
+    let limits = Limits {
+        max_changesets: 2,
+        ..Limits::default()
+    };
     let err = client_err_with(&m, v(14), &limits);
     let third = head_len(&m) + "2 0 1 0 1 A3 0 1 0 1 B".len();
-    expect(err, Some(MessageKind::Upload), Position::Message(third), ParseErrorKind::TooManyChangesets { limit: 2 });
-    let ok = ClientMessage::parse(&m, v(14), &Limits { max_changesets: 3, ..Limits::default() });
+    expect(
+        err,
+        Some(MessageKind::Upload),
+        Position::Message(third),
+        ParseErrorKind::TooManyChangesets { limit: 2 },
+    );
+    let ok = ClientMessage::parse(
+        &m,
+        v(14),
+        &Limits {
+            max_changesets: 3,
+            ..Limits::default()
+        },
+    );
     assert!(ok.is_ok(), "{ok:?}");
 }
 
@@ -222,16 +471,33 @@ fn deflate_bomb_stops_at_the_declared_size() {
     assert!(bomb.len() < 64 * 1024, "the bomb is small: {}", bomb.len());
     let m = upload_with_body(true, 1000, bomb.len(), &bomb);
     let kind = ParseErrorKind::InflatedTooLong { declared: 1000 };
-    expect(client_err(&m), Some(MessageKind::Upload), Position::Message(head_len(&m)), kind);
+    expect(
+        client_err(&m),
+        Some(MessageKind::Upload),
+        Position::Message(head_len(&m)),
+        kind,
+    );
 }
 
 #[test]
 fn declared_inflated_size_over_the_limit() {
-    let limits = Limits { max_decompressed_size: 1 << 20, ..Limits::default() };
+    let limits = Limits {
+        max_decompressed_size: 1 << 20,
+        ..Limits::default()
+    };
     let body = zlib(b"2 0 1 0 1 A");
     let m = upload_with_body(true, (1 << 20) + 1, body.len(), &body);
-    let kind = ParseErrorKind::TooLarge { field: "uncompressed_body_size", size: (1 << 20) + 1, limit: 1 << 20 };
-    expect(client_err_with(&m, v(14), &limits), Some(MessageKind::Upload), Position::Message(11), kind);
+    let kind = ParseErrorKind::TooLarge {
+        field: "uncompressed_body_size",
+        size: (1 << 20) + 1,
+        limit: 1 << 20,
+    };
+    expect(
+        client_err_with(&m, v(14), &limits),
+        Some(MessageKind::Upload),
+        Position::Message(11),
+        kind,
+    );
 }
 
 #[test]
@@ -240,13 +506,19 @@ fn compressed_body_that_does_not_inflate() {
     let m = upload_with_body(true, 11, garbage.len(), garbage);
     let err = client_err(&m);
     assert_eq!(err.at, Position::Message(head_len(&m)));
-    assert!(matches!(err.kind, ParseErrorKind::InflateFailed { .. }), "{err:?}");
+    assert!(
+        matches!(err.kind, ParseErrorKind::InflateFailed { .. }),
+        "{err:?}"
+    );
     let stream = zlib(b"2 0 1 0 1 A");
     let cut = &stream[..stream.len() - 3];
     let m = upload_with_body(true, 11, cut.len(), cut);
     let err = client_err(&m);
     assert_eq!(err.at, Position::Message(head_len(&m)));
-    assert!(matches!(err.kind, ParseErrorKind::InflateFailed { .. }), "{err:?}");
+    assert!(
+        matches!(err.kind, ParseErrorKind::InflateFailed { .. }),
+        "{err:?}"
+    );
     assert_eq!(err.server_error_code(), ErrorCode::BadDecompression);
 }
 
@@ -256,47 +528,103 @@ fn declared_uncompressed_size_mismatch() {
     let stream = zlib(plain);
     let at = |m: &[u8]| Position::Message(head_len(m));
     let m = upload_with_body(true, plain.len() + 5, stream.len(), &stream);
-    let kind = ParseErrorKind::InflatedTooShort { declared: plain.len() as u64 + 5, actual: plain.len() };
+    let kind = ParseErrorKind::InflatedTooShort {
+        declared: plain.len() as u64 + 5,
+        actual: plain.len(),
+    };
     expect(client_err(&m), Some(MessageKind::Upload), at(&m), kind);
     let m = upload_with_body(true, plain.len() - 1, stream.len(), &stream);
-    let kind = ParseErrorKind::InflatedTooLong { declared: plain.len() as u64 - 1 };
+    let kind = ParseErrorKind::InflatedTooLong {
+        declared: plain.len() as u64 - 1,
+    };
     expect(client_err(&m), Some(MessageKind::Upload), at(&m), kind);
     let mut padded = stream.clone();
     padded.extend_from_slice(b"zz");
     let m = upload_with_body(true, plain.len(), padded.len(), &padded);
-    expect(client_err(&m), Some(MessageKind::Upload), at(&m), ParseErrorKind::InflateTrailingInput { unused: 2 });
+    expect(
+        client_err(&m),
+        Some(MessageKind::Upload),
+        at(&m),
+        ParseErrorKind::InflateTrailingInput { unused: 2 },
+    );
     let m = upload_with_body(false, plain.len(), 3, plain);
     let kind = field("compressed_body_size", FieldProblem::NotZero);
-    expect(client_err(&m), Some(MessageKind::Upload), Position::Message("upload 1 0 11 ".len()), kind);
+    expect(
+        client_err(&m),
+        Some(MessageKind::Upload),
+        Position::Message("upload 1 0 11 ".len()),
+        kind,
+    );
 }
 
 #[test]
 fn negative_and_overflowing_sizes() {
     let log = Some(MessageKind::LogMessage);
-    expect(server_err(b"log_message 0 -1\n"), log, Position::Message(14), field("body_size", FieldProblem::Sign));
+    expect(
+        server_err(b"log_message 0 -1\n"),
+        log,
+        Position::Message(14),
+        field("body_size", FieldProblem::Sign),
+    );
     let err = server_err(b"log_message 0 99999999999999999999\n");
-    expect(err, log, Position::Message(14), field("body_size", FieldProblem::Overflow));
+    expect(
+        err,
+        log,
+        Position::Message(14),
+        field("body_size", FieldProblem::Overflow),
+    );
     let err = server_err(b"log_message 0 9223372036854775808\n");
-    expect(err, log, Position::Message(14), field("body_size", FieldProblem::OutOfRange));
+    expect(
+        err,
+        log,
+        Position::Message(14),
+        field("body_size", FieldProblem::OutOfRange),
+    );
     let err = server_err(b"log_message 0 9223372036854775807\n");
-    let kind = ParseErrorKind::TooLarge { field: "body_size", size: i64::MAX as u64, limit: 64 << 20 };
+    let kind = ParseErrorKind::TooLarge {
+        field: "body_size",
+        size: i64::MAX as u64,
+        limit: 64 << 20,
+    };
     expect(err, log, Position::Message(14), kind);
     let m = upload_with_body(true, 10, usize::MAX >> 1, b"");
-    let kind = ParseErrorKind::TooLarge { field: "compressed_body_size", size: u64::MAX >> 1, limit: 64 << 20 };
-    expect(client_err(&m), Some(MessageKind::Upload), Position::Message(14), kind);
+    let kind = ParseErrorKind::TooLarge {
+        field: "compressed_body_size",
+        size: u64::MAX >> 1,
+        limit: 64 << 20,
+    };
+    expect(
+        client_err(&m),
+        Some(MessageKind::Upload),
+        Position::Message(14),
+        kind,
+    );
 }
 
 #[test]
 fn bind_path_and_token_bounds() {
     let bind = Some(MessageKind::Bind);
-    expect(client_err(b"bind 1 0 0 1 0\n"), bind, Position::Message(7), field("path_size", FieldProblem::Zero));
+    expect(
+        client_err(b"bind 1 0 0 1 0\n"),
+        bind,
+        Position::Message(7),
+        field("path_size", FieldProblem::Zero),
+    );
     let mut m = b"bind 1 1025 0 1 0\n".to_vec();
     m.resize(m.len() + 1025, b'a');
-    let kind = ParseErrorKind::TooLarge { field: "path_size", size: 1025, limit: 1024 };
+    let kind = ParseErrorKind::TooLarge {
+        field: "path_size",
+        size: 1025,
+        limit: 1024,
+    };
     expect(client_err(&m), bind, Position::Message(7), kind);
     let mut m = b"bind 1 1 2049 1 0\n/".to_vec();
     m.resize(m.len() + 2049, b't');
-    let kind = ParseErrorKind::TooLarge { field: "token_size", size: 2049, limit: 2048 };
+    let kind = ParseErrorKind::TooLarge {
+        field: "token_size",
+        size: 2049,
+        limit: 2048,
+    };
     expect(client_err(&m), bind, Position::Message(9), kind);
 }
 
@@ -305,22 +633,52 @@ fn changeset_entry_errors() {
     let upload = Some(MessageKind::Upload);
     let body = b"2 0 1 0 5 AB";
     let m = upload_with_body(false, body.len(), 0, body);
-    let overrun = ParseErrorKind::ChangesetOverrun { entry: 0, declared: 5, available: 2 };
-    expect(client_err(&m), upload, Position::Message(head_len(&m) + 8), overrun);
+    let overrun = ParseErrorKind::ChangesetOverrun {
+        entry: 0,
+        declared: 5,
+        available: 2,
+    };
+    expect(
+        client_err(&m),
+        upload,
+        Position::Message(head_len(&m) + 8),
+        overrun,
+    );
     let body = b"2 0 1 0 1 A3 0 x";
     let m = upload_with_body(false, body.len(), 0, body);
-    let kind = ParseErrorKind::EntryField { entry: 1, field: "origin_timestamp", problem: FieldProblem::InvalidByte(b'x') };
+    let kind = ParseErrorKind::EntryField {
+        entry: 1,
+        field: "origin_timestamp",
+        problem: FieldProblem::InvalidByte(b'x'),
+    };
     let err = client_err(&m);
-    expect(err.clone(), upload, Position::Message(head_len(&m) + 15), kind);
+    expect(
+        err.clone(),
+        upload,
+        Position::Message(head_len(&m) + 15),
+        kind,
+    );
     assert_eq!(err.server_error_code(), ErrorCode::BadChangesetHeaderSyntax);
     let body = b"2 0 1 0 1 A3 0";
     let m = upload_with_body(false, body.len(), 0, body);
-    let truncated = ParseErrorKind::EntryTruncated { entry: 1, field: "last_integrated_server_version" };
-    expect(client_err(&m), upload, Position::Message(head_len(&m) + body.len()), truncated);
+    let truncated = ParseErrorKind::EntryTruncated {
+        entry: 1,
+        field: "last_integrated_server_version",
+    };
+    expect(
+        client_err(&m),
+        upload,
+        Position::Message(head_len(&m) + body.len()),
+        truncated,
+    );
     let inflated = b"2 0 1 0 1 A3 0 1 0 9 B";
     let stream = zlib(inflated);
     let m = upload_with_body(true, inflated.len(), stream.len(), &stream);
-    let overrun = ParseErrorKind::ChangesetOverrun { entry: 1, declared: 9, available: 1 };
+    let overrun = ParseErrorKind::ChangesetOverrun {
+        entry: 1,
+        declared: 9,
+        available: 1,
+    };
     let err = client_err(&m);
     expect(err.clone(), upload, Position::Inflated(19), overrun);
     assert_eq!(err.server_error_code(), ErrorCode::BadChangesetSize);
@@ -328,17 +686,42 @@ fn changeset_entry_errors() {
     let mut d = format!("download 1 1 0 1 5 0 0 0 0 {} 0\n", body.len()).into_bytes();
     let at = d.len();
     d.extend_from_slice(body);
-    let kind = ParseErrorKind::EntryField { entry: 0, field: "server_version", problem: FieldProblem::Zero };
-    expect(server_err(&d), Some(MessageKind::Download), Position::Message(at), kind);
+    let kind = ParseErrorKind::EntryField {
+        entry: 0,
+        field: "server_version",
+        problem: FieldProblem::Zero,
+    };
+    expect(
+        server_err(&d),
+        Some(MessageKind::Download),
+        Position::Message(at),
+        kind,
+    );
 }
 
 #[test]
 fn parse_errors_map_to_safe_server_error_codes() {
-    assert_eq!(client_err(b"hello 1\n").server_error_code(), ErrorCode::UnknownMessage);
-    assert_eq!(client_err(b"query 1 1 2\n{}").server_error_code(), ErrorCode::UnknownMessage);
-    assert_eq!(client_err(b"mark 1x 2\n").server_error_code(), ErrorCode::BadSyntax);
-    assert_eq!(client_err(b"unbind 1\nx").server_error_code(), ErrorCode::BadSyntax);
-    for err in [client_err(b"mark 1x 2\n"), client_err(b"bind 1 0 0 1 0\n"), client_err(b"hello\n")] {
+    assert_eq!(
+        client_err(b"hello 1\n").server_error_code(),
+        ErrorCode::UnknownMessage
+    );
+    assert_eq!(
+        client_err(b"query 1 1 2\n{}").server_error_code(),
+        ErrorCode::UnknownMessage
+    );
+    assert_eq!(
+        client_err(b"mark 1x 2\n").server_error_code(),
+        ErrorCode::BadSyntax
+    );
+    assert_eq!(
+        client_err(b"unbind 1\nx").server_error_code(),
+        ErrorCode::BadSyntax
+    );
+    for err in [
+        client_err(b"mark 1x 2\n"),
+        client_err(b"bind 1 0 0 1 0\n"),
+        client_err(b"hello\n"),
+    ] {
         assert!(!err.server_error_code().crashes_current_clients(), "{err}");
     }
 }
@@ -346,7 +729,13 @@ fn parse_errors_map_to_safe_server_error_codes() {
 #[test]
 fn errors_name_message_field_and_offset() {
     let text = client_err(b"mark 1x 2\n").to_string();
-    assert!(text.contains("mark") && text.contains("session") && text.contains("byte 6"), "{text}");
+    assert!(
+        text.contains("mark") && text.contains("session") && text.contains("byte 6"),
+        "{text}"
+    );
     let text = client_err(&upload_with_body(false, 3, 0, b"1 0")).to_string();
-    assert!(text.contains("upload") && text.contains("changeset 0"), "{text}");
+    assert!(
+        text.contains("upload") && text.contains("changeset 0"),
+        "{text}"
+    );
 }

@@ -5,11 +5,12 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 
 use ros::protocol::{
-    writer_compression, Bind, ByteCount, ClientIdent, ClientMessage, ClientVersion, Compression, Download,
-    DownloadCursor, DownloadEntry, ErrorMessage, FileIdent, JsonError, Limits, LogMessage, Mark, Millis,
-    OriginTimestamp, Ping, ProtocolVersion, RealmPath, Refresh, RequestIdent, Salt, SaltedVersion, SerializeError,
-    ServerIdent, ServerMessage, ServerVersion, SessionIdent, SignedToken, TestCommand, Upload, UploadCursor,
-    UploadEntry, WireErrorCode, MAX_PROTOCOL_U64,
+    writer_compression, Bind, ByteCount, ClientIdent, ClientMessage, ClientVersion, Compression,
+    Download, DownloadCursor, DownloadEntry, ErrorMessage, FileIdent, JsonError, Limits,
+    LogMessage, Mark, Millis, OriginTimestamp, Ping, ProtocolVersion, RealmPath, Refresh,
+    RequestIdent, Salt, SaltedVersion, SerializeError, ServerIdent, ServerMessage, ServerVersion,
+    SessionIdent, SignedToken, TestCommand, Upload, UploadCursor, UploadEntry, WireErrorCode,
+    MAX_PROTOCOL_U64,
 };
 
 /// Small values (as real traffic has) and the whole protocol range.
@@ -45,7 +46,10 @@ fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
 
 /// Changesets: mostly small, some repetitive and large enough to compress well.
 fn changeset() -> impl Strategy<Value = Vec<u8>> {
-    prop_oneof![bytes(48), (any::<u8>(), 0..3000usize).prop_map(|(b, n)| vec![b; n])]
+    prop_oneof![
+        bytes(48),
+        (any::<u8>(), 0..3000usize).prop_map(|(b, n)| vec![b; n])
+    ]
 }
 
 fn compression() -> impl Strategy<Value = Compression> {
@@ -61,11 +65,19 @@ fn mark() -> impl Strategy<Value = Mark> {
 }
 
 fn json_error() -> impl Strategy<Value = JsonError> {
-    (code(), session(), bytes(200)).prop_map(|(code, session, body)| JsonError { code, session, body })
+    (code(), session(), bytes(200)).prop_map(|(code, session, body)| JsonError {
+        code,
+        session,
+        body,
+    })
 }
 
 fn test_command() -> impl Strategy<Value = TestCommand> {
-    (session(), request(), bytes(100)).prop_map(|(session, request, body)| TestCommand { session, request, body })
+    (session(), request(), bytes(100)).prop_map(|(session, request, body)| TestCommand {
+        session,
+        request,
+        body,
+    })
 }
 
 fn token() -> impl Strategy<Value = SignedToken> {
@@ -75,34 +87,51 @@ fn token() -> impl Strategy<Value = SignedToken> {
 }
 
 fn upload_entry() -> impl Strategy<Value = UploadEntry> {
-    (client_version(), server_version(), timestamp(), file(), changeset()).prop_map(|(c, s, t, f, changeset)| {
-        UploadEntry {
+    (
+        client_version(),
+        server_version(),
+        timestamp(),
+        file(),
+        changeset(),
+    )
+        .prop_map(|(c, s, t, f, changeset)| UploadEntry {
             client_version: c,
             last_integrated_server_version: s,
             origin_timestamp: t,
             origin_file_ident: f,
             changeset,
-        }
-    })
+        })
 }
 
 fn download_entry() -> impl Strategy<Value = DownloadEntry> {
     let nonzero = (1..=MAX_PROTOCOL_U64).prop_map(|v| ServerVersion::new(v).unwrap());
-    (nonzero, client_version(), timestamp(), file(), byte_count(), changeset()).prop_map(|(s, c, t, f, o, changeset)| {
-        DownloadEntry {
+    (
+        nonzero,
+        client_version(),
+        timestamp(),
+        file(),
+        byte_count(),
+        changeset(),
+    )
+        .prop_map(|(s, c, t, f, o, changeset)| DownloadEntry {
             server_version: s,
             last_integrated_client_version: c,
             origin_timestamp: t,
             origin_file_ident: f,
             original_changeset_size: o,
             changeset,
-        }
-    })
+        })
 }
 
 fn client_message(version: ProtocolVersion) -> BoxedStrategy<ClientMessage> {
-    let bind = (session(), vec(any::<u8>(), 1..=1024), token(), any::<bool>(), any::<bool>()).prop_map(
-        |(session, path, token, need, sub)| {
+    let bind = (
+        session(),
+        vec(any::<u8>(), 1..=1024),
+        token(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(session, path, token, need, sub)| {
             ClientMessage::Bind(Bind {
                 session,
                 path: RealmPath::new(path).unwrap(),
@@ -110,25 +139,47 @@ fn client_message(version: ProtocolVersion) -> BoxedStrategy<ClientMessage> {
                 need_client_file_ident: need,
                 is_subserver: sub,
             })
-        },
-    );
-    let ident = (session(), file(), salt(), server_version(), client_version(), server_version(), salt()).prop_map(
-        |(session, file_ident, file_ident_salt, ss, sc, lv, ls)| {
+        });
+    let ident = (
+        session(),
+        file(),
+        salt(),
+        server_version(),
+        client_version(),
+        server_version(),
+        salt(),
+    )
+        .prop_map(|(session, file_ident, file_ident_salt, ss, sc, lv, ls)| {
             ClientMessage::Ident(ClientIdent {
                 session,
                 file_ident,
                 file_ident_salt,
-                scan: DownloadCursor { server_version: ss, last_integrated_client_version: sc },
-                latest: SaltedVersion { version: lv, salt: ls },
+                scan: DownloadCursor {
+                    server_version: ss,
+                    last_integrated_client_version: sc,
+                },
+                latest: SaltedVersion {
+                    version: lv,
+                    salt: ls,
+                },
             })
-        },
-    );
-    let upload = (session(), compression(), client_version(), server_version(), server_version(), vec(upload_entry(), 0..6))
+        });
+    let upload = (
+        session(),
+        compression(),
+        client_version(),
+        server_version(),
+        server_version(),
+        vec(upload_entry(), 0..6),
+    )
         .prop_map(|(session, compression, pc, ps, locked, changesets)| {
             ClientMessage::Upload(Upload {
                 session,
                 compression,
-                progress: UploadCursor { client_version: pc, last_integrated_server_version: ps },
+                progress: UploadCursor {
+                    client_version: pc,
+                    last_integrated_server_version: ps,
+                },
                 locked_server_version: locked,
                 changesets,
             })
@@ -138,59 +189,107 @@ fn client_message(version: ProtocolVersion) -> BoxedStrategy<ClientMessage> {
         ident.boxed(),
         upload.boxed(),
         mark().prop_map(ClientMessage::Mark).boxed(),
-        session().prop_map(|session| ClientMessage::Unbind { session }).boxed(),
-        (millis(), millis()).prop_map(|(timestamp, rtt)| ClientMessage::Ping(Ping { timestamp, rtt })).boxed(),
+        session()
+            .prop_map(|session| ClientMessage::Unbind { session })
+            .boxed(),
+        (millis(), millis())
+            .prop_map(|(timestamp, rtt)| ClientMessage::Ping(Ping { timestamp, rtt }))
+            .boxed(),
         test_command().prop_map(ClientMessage::TestCommand).boxed(),
     ];
     if version.get() >= 7 {
         kinds.push(json_error().prop_map(ClientMessage::JsonError).boxed());
     }
     if version.get() <= 3 {
-        kinds.push((session(), token()).prop_map(|(session, token)| ClientMessage::Refresh(Refresh { session, token })).boxed());
+        kinds.push(
+            (session(), token())
+                .prop_map(|(session, token)| ClientMessage::Refresh(Refresh { session, token }))
+                .boxed(),
+        );
     }
     proptest::strategy::Union::new(kinds).boxed()
 }
 
 fn download() -> impl Strategy<Value = ServerMessage> {
-    let cursors = (server_version(), client_version(), server_version(), salt(), client_version(), server_version());
-    (session(), cursors, byte_count(), compression(), vec(download_entry(), 0..6)).prop_map(
-        |(session, (ds, dc, lv, ls, uc, us), downloadable_bytes, compression, changesets)| {
-            ServerMessage::Download(Download {
-                session,
-                download: DownloadCursor { server_version: ds, last_integrated_client_version: dc },
-                latest: SaltedVersion { version: lv, salt: ls },
-                upload: UploadCursor { client_version: uc, last_integrated_server_version: us },
-                downloadable_bytes,
-                compression,
-                changesets,
-            })
-        },
+    let cursors = (
+        server_version(),
+        client_version(),
+        server_version(),
+        salt(),
+        client_version(),
+        server_version(),
+    );
+    (
+        session(),
+        cursors,
+        byte_count(),
+        compression(),
+        vec(download_entry(), 0..6),
     )
+        .prop_map(
+            |(session, (ds, dc, lv, ls, uc, us), downloadable_bytes, compression, changesets)| {
+                ServerMessage::Download(Download {
+                    session,
+                    download: DownloadCursor {
+                        server_version: ds,
+                        last_integrated_client_version: dc,
+                    },
+                    latest: SaltedVersion {
+                        version: lv,
+                        salt: ls,
+                    },
+                    upload: UploadCursor {
+                        client_version: uc,
+                        last_integrated_server_version: us,
+                    },
+                    downloadable_bytes,
+                    compression,
+                    changesets,
+                })
+            },
+        )
 }
 
 fn server_message(version: ProtocolVersion) -> BoxedStrategy<ServerMessage> {
     let mut kinds: Vec<BoxedStrategy<ServerMessage>> = vec![
         (session(), file(), salt())
             .prop_map(|(session, file_ident, file_ident_salt)| {
-                ServerMessage::Ident(ServerIdent { session, file_ident, file_ident_salt })
+                ServerMessage::Ident(ServerIdent {
+                    session,
+                    file_ident,
+                    file_ident_salt,
+                })
             })
             .boxed(),
         download().boxed(),
         mark().prop_map(ServerMessage::Mark).boxed(),
-        session().prop_map(|session| ServerMessage::Unbound { session }).boxed(),
+        session()
+            .prop_map(|session| ServerMessage::Unbound { session })
+            .boxed(),
         (code(), bytes(200), any::<bool>(), session())
             .prop_map(|(code, message, try_again, session)| {
-                ServerMessage::Error(ErrorMessage { code, message, try_again, session })
+                ServerMessage::Error(ErrorMessage {
+                    code,
+                    message,
+                    try_again,
+                    session,
+                })
             })
             .boxed(),
-        millis().prop_map(|timestamp| ServerMessage::Pong { timestamp }).boxed(),
+        millis()
+            .prop_map(|timestamp| ServerMessage::Pong { timestamp })
+            .boxed(),
         test_command().prop_map(ServerMessage::TestCommand).boxed(),
     ];
     if version.get() >= 4 {
         kinds.push(json_error().prop_map(ServerMessage::JsonError).boxed());
     }
     if version.get() >= 10 {
-        kinds.push((session(), bytes(200)).prop_map(|(session, body)| ServerMessage::LogMessage(LogMessage { session, body })).boxed());
+        kinds.push(
+            (session(), bytes(200))
+                .prop_map(|(session, body)| ServerMessage::LogMessage(LogMessage { session, body }))
+                .boxed(),
+        );
     }
     proptest::strategy::Union::new(kinds).boxed()
 }
@@ -245,18 +344,37 @@ proptest! {
 
 #[test]
 fn kinds_outside_their_versions_are_not_written() {
-    let json = JsonError { code: WireErrorCode::new(212).unwrap(), session: SessionIdent::new(1).unwrap(), body: b"{}".to_vec() };
-    let log = ServerMessage::LogMessage(LogMessage { session: SessionIdent::ZERO, body: b"{}".to_vec() });
-    let refresh = ClientMessage::Refresh(Refresh { session: SessionIdent::new(1).unwrap(), token: SignedToken::default() });
+    let json = JsonError {
+        code: WireErrorCode::new(212).unwrap(),
+        session: SessionIdent::new(1).unwrap(),
+        body: b"{}".to_vec(),
+    };
+    let log = ServerMessage::LogMessage(LogMessage {
+        session: SessionIdent::ZERO,
+        body: b"{}".to_vec(),
+    });
+    let refresh = ClientMessage::Refresh(Refresh {
+        session: SessionIdent::new(1).unwrap(),
+        token: SignedToken::default(),
+    });
     for version in ProtocolVersion::all() {
         let n = version.get();
         let client_json = ClientMessage::JsonError(json.clone()).to_bytes(version);
         assert_eq!(client_json.is_ok(), n >= 7, "client JSON_ERROR at {n}");
-        assert_eq!(ServerMessage::JsonError(json.clone()).to_bytes(version).is_ok(), n >= 4, "server JSON_ERROR at {n}");
+        assert_eq!(
+            ServerMessage::JsonError(json.clone())
+                .to_bytes(version)
+                .is_ok(),
+            n >= 4,
+            "server JSON_ERROR at {n}"
+        );
         assert_eq!(log.to_bytes(version).is_ok(), n >= 10, "LOG_MESSAGE at {n}");
         assert_eq!(refresh.to_bytes(version).is_ok(), n <= 3, "REFRESH at {n}");
         if let Err(e) = log.to_bytes(version) {
-            assert!(matches!(e, SerializeError::NotInVersion { version: v, .. } if v == version), "{e}");
+            assert!(
+                matches!(e, SerializeError::NotInVersion { version: v, .. } if v == version),
+                "{e}"
+            );
         }
     }
 }
@@ -301,7 +419,18 @@ fn compressed_download_serializes_as_zlib_level_one() {
     let head = String::from_utf8(bytes[..head_end].to_vec()).unwrap();
     let fields: Vec<&str> = head.split(' ').collect();
     let uncompressed = "3 0 1 2 2000 2000 ".len() + 2000;
-    assert_eq!(&fields[9..11], &["1", uncompressed.to_string().as_str()], "{head}");
-    assert_eq!(fields[11].parse::<usize>().unwrap(), bytes.len() - head_end - 1);
-    assert_eq!(&bytes[head_end + 1..head_end + 3], &[0x78, 0x01], "zlib header of level 1");
+    assert_eq!(
+        &fields[9..11],
+        &["1", uncompressed.to_string().as_str()],
+        "{head}"
+    );
+    assert_eq!(
+        fields[11].parse::<usize>().unwrap(),
+        bytes.len() - head_end - 1
+    );
+    assert_eq!(
+        &bytes[head_end + 1..head_end + 3],
+        &[0x78, 0x01],
+        "zlib header of level 1"
+    );
 }
