@@ -434,3 +434,36 @@ fn compressed_download_serializes_as_zlib_level_one() {
         "zlib header of level 1"
     );
 }
+
+/// Bodies far larger than the inflater's first buffer come back whole.
+#[test]
+fn multi_megabyte_compressed_upload_round_trips() {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let changesets: Vec<UploadEntry> = (1..=3u64)
+        .map(|i| UploadEntry {
+            client_version: ClientVersion::new(i).unwrap(),
+            last_integrated_server_version: ServerVersion::ZERO,
+            origin_timestamp: OriginTimestamp::new(i).unwrap(),
+            origin_file_ident: FileIdent::ZERO,
+            // Text-like: compressible, but not trivially.
+            changeset: (0..1_500_000).map(|_| b'a' + (next() % 16) as u8).collect(),
+        })
+        .collect();
+    let upload = ClientMessage::Upload(Upload {
+        session: SessionIdent::new(1).unwrap(),
+        compression: Compression::Zlib,
+        progress: UploadCursor::default(),
+        locked_server_version: ServerVersion::ZERO,
+        changesets,
+    });
+    let bytes = upload.to_bytes(ProtocolVersion::MAX).unwrap();
+    assert!(bytes.len() < 4_000_000, "compressed: {}", bytes.len());
+    let parsed = ClientMessage::parse(&bytes, ProtocolVersion::MAX, &Limits::default()).unwrap();
+    assert_eq!(parsed, upload);
+}

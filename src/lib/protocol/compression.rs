@@ -20,9 +20,10 @@ pub enum Compression {
 /// Bodies up to this size are never compressed by realm-core's writers.
 pub const COMPRESSION_THRESHOLD: usize = 1024;
 
-/// Largest step by which the output buffer grows, so that a small hostile
-/// message cannot make us reserve its whole declared size up front.
-const GROWTH_STEP: usize = 256 * 1024;
+/// First size of the output buffer. It then doubles (never past the declared
+/// size), so a small hostile message cannot make us reserve its whole declared
+/// size up front, and a large honest body is not copied once per step.
+const INITIAL_OUTPUT: usize = 64 * 1024;
 
 /// Compresses as realm-core does: zlib framing, deflate level 1.
 pub(crate) fn deflate(body: &[u8]) -> std::io::Result<Vec<u8>> {
@@ -55,7 +56,9 @@ pub(crate) fn inflate(input: &[u8], declared: usize) -> Result<Vec<u8>, ParseErr
     let mut inflater = Decompress::new(true);
     loop {
         if out.len() == out.capacity() {
-            let room = cap.saturating_sub(out.len()).min(GROWTH_STEP);
+            let room = cap
+                .saturating_sub(out.len())
+                .min(out.len().max(INITIAL_OUTPUT));
             if room == 0 {
                 return Err(ParseErrorKind::InflatedTooLong {
                     declared: declared as u64,

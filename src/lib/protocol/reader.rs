@@ -153,17 +153,13 @@ impl<'a> Reader<'a> {
     fn digits(&mut self, start: usize) -> Result<u64, TokenError> {
         let first = self.pos;
         let mut value: u64 = 0;
-        let mut overflow = false;
         while let Some(byte @ b'0'..=b'9') = self.peek() {
             let digit = u64::from(byte - b'0');
-            match value.checked_mul(10).and_then(|v| v.checked_add(digit)) {
-                Some(next) => value = next,
-                None => overflow = true,
-            }
-            self.pos += 1;
-            if overflow {
+            let Some(next) = value.checked_mul(10).and_then(|v| v.checked_add(digit)) else {
                 return Err(self.fault(start, Fault::Problem(FieldProblem::Overflow)));
-            }
+            };
+            value = next;
+            self.pos += 1;
         }
         let count = self.pos - first;
         if count == 0 {
