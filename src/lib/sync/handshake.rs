@@ -118,8 +118,10 @@ mod tests {
     fn old_client_gets_slash_style_and_newer_client_is_capped() {
         let n = negotiate("com.mongodb.realm-sync/7, com.mongodb.realm-sync/6").unwrap();
         assert_eq!(n.token, "com.mongodb.realm-sync/7");
-        let n = negotiate("com.mongodb.realm-sync#20").unwrap();
+        let n = negotiate("com.mongodb.realm-sync#15, com.mongodb.realm-sync#14").unwrap();
         assert_eq!(n.token, "com.mongodb.realm-sync#14");
+        let err = negotiate("com.mongodb.realm-sync#20").unwrap_err();
+        assert!(err.to_string().contains("CLIENT_TOO_NEW"), "{err}");
         let n = negotiate("com.mongodb.realm-sync/1-3").unwrap();
         assert_eq!(n.version, 3);
     }
