@@ -4,6 +4,7 @@
 //! arguments, calls one operation here and formats its result. Modules are listed
 //! in dependency order (see `design.md`): a module only uses modules above it.
 
+pub mod admin;
 pub mod changeset;
 pub mod config;
 pub mod http;
@@ -14,3 +15,4 @@ pub mod proxy;
 pub mod root;
 pub mod server;
 pub mod sync;
+pub mod token;
