@@ -13,25 +13,28 @@
 //! Claim names of ours: `sid` carries the refresh session ([`SessionId`]) in both
 //! forms, on refresh tokens and on the access tokens bought with them.
 
+mod access;
 mod admin_file;
 mod claims;
 mod encoding;
 mod error;
 mod id;
-mod payload;
 mod random;
+mod read;
 mod signer;
 mod verifier;
+mod write;
 
 use std::time::Duration;
 
+pub use access::{Access, Right};
 pub use admin_file::{
     ensure_admin_token, read_admin_token, replace_admin_token, AdminTokenError, ADMIN_JSON_FILE,
     ADMIN_TOKEN_FILE,
 };
 pub use claims::{
-    Access, Claims, ForeignIdentity, Identity, Right, Salt, TokenKind, ADMIN_APP_ID,
-    ADMIN_IDENTITY, DEFAULT_APP_ID,
+    Claims, ForeignIdentity, Identity, Salt, TokenKind, ADMIN_APP_ID, ADMIN_IDENTITY,
+    DEFAULT_APP_ID,
 };
 pub use error::{KeyError, Malformed, Part, SignError, VerifyError};
 pub use id::{InvalidId, SessionId, UserId};

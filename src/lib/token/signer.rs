@@ -10,8 +10,8 @@ use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256};
 use super::claims::Claims;
 use super::encoding::{encode_standard, encode_url};
 use super::error::{KeyError, SignError};
-use super::payload::{jwt_json, legacy_json};
 use super::verifier::TokenVerifier;
+use super::write::{jwt_json, legacy_json};
 
 /// The JWT header we emit; verification insists on this `alg`.
 pub(crate) const JWT_HEADER: &[u8] = br#"{"alg":"RS256","typ":"JWT"}"#;

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::claims::{Claims, TokenKind};
 use super::encoding::decode_lenient;
 use super::error::{KeyError, Malformed, Part, VerifyError};
-use super::payload::{object_entries, read_claims};
+use super::read::{object_entries, read_claims};
 
 /// How far in the future a token's `iat` may lie before it is refused: covers the
 /// clock difference between the node that minted it and the one checking it.
