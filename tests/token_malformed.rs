@@ -238,3 +238,62 @@ fn tokens_from_the_future_are_not_yet_valid() {
         "a minute of clock skew is tolerated"
     );
 }
+
+mod arbitrary_input {
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+    use ros::token::{TokenSigner, TokenVerifier, VerifyError};
+
+    use super::{at, legacy_over, signer, NOW};
+
+    fn keys() -> &'static (TokenSigner, TokenVerifier) {
+        static KEYS: OnceLock<(TokenSigner, TokenVerifier)> = OnceLock::new();
+        KEYS.get_or_init(|| {
+            let signer = signer();
+            let verifier = signer.verifier().unwrap();
+            (signer, verifier)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_refused_without_panicking(text in "[A-Za-z0-9+/=_.:-]{0,200}|\\PC{0,200}") {
+            prop_assert!(keys().1.verify(&text, at(NOW)).is_err());
+        }
+
+        /// Signed payloads reach the JSON reader: whatever they hold, the answer is
+        /// claims or a `Malformed` error, never a panic.
+        #[test]
+        fn any_signed_payload_is_read_or_refused(payload in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let (signer, verifier) = keys();
+            let token = legacy_over(signer, &payload);
+            if let Err(e) = verifier.verify(&token, at(NOW)) {
+                prop_assert!(matches!(e, VerifyError::Malformed(_)), "{e:?}");
+            }
+        }
+
+        #[test]
+        fn any_signed_json_object_with_an_identity_is_read_or_refused(
+            identity in "\\PC{0,30}",
+            expires in proptest::option::of(any::<i64>()),
+            extra in "[a-z_]{1,10}",
+        ) {
+            let (signer, verifier) = keys();
+            let mut object = serde_json::json!({ "identity": identity, "access": ["download"] });
+            object[extra] = serde_json::json!(null);
+            if let Some(e) = expires {
+                object["expires"] = serde_json::json!(e);
+            }
+            let token = legacy_over(signer, &serde_json::to_vec(&object).unwrap());
+            let result = verifier.verify(&token, at(NOW));
+            prop_assert!(
+                matches!(
+                    result,
+                    Ok(_) | Err(VerifyError::Malformed(_) | VerifyError::Expired { .. })
+                ),
+                "{result:?}"
+            );
+        }
+    }
+}

@@ -172,6 +172,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_store_can_be_shared_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<AdminStore>();
+        shareable::<crate::token::TokenSigner>();
+        shareable::<crate::token::TokenVerifier>();
+    }
+
+    #[test]
     fn times_round_trip_through_milliseconds() {
         for t in [
             UNIX_EPOCH,
