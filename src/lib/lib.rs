@@ -4,6 +4,7 @@
 //! arguments, calls one operation here and formats its result. See `design.md` for the
 //! module map: a module only uses the modules below it in that table's order.
 
+pub mod admin;
 pub mod changeset;
 pub mod config;
 pub mod http;
@@ -15,3 +16,4 @@ pub mod proxy;
 pub mod root;
 pub mod server;
 pub mod sync;
+pub mod token;

@@ -1,0 +1,191 @@
+//! The admin database's schema, built by an ordered list of migrations. The version
+//! lives in `PRAGMA user_version`; each migration runs in its own transaction that
+//! also bumps the version, so a crash leaves the database at a whole version.
+//!
+//! Later issues extend this list (never edit a released migration): the Realm
+//! registry (`realms`, path primary key, `owner_id REFERENCES users(id)`),
+//! `permissions` (user or wildcard × realm, mayRead/mayWrite/mayManage) and
+//! permission `offers` all hang off `users(id)`, which is why users keep a plain
+//! text primary key and every user-owned table cascades on delete.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::error::AdminError;
+
+pub(crate) struct Migration {
+    pub version: u32,
+    pub sql: &'static str,
+}
+
+/// Times are unix milliseconds; ids are 24 lower-case hex characters.
+const V1_USERS_ACCOUNTS_SESSIONS: &str = "
+CREATE TABLE users (
+    id          TEXT PRIMARY KEY CHECK (length(id) = 24 AND id NOT GLOB '*[^0-9a-f]*'),
+    created_at  INTEGER NOT NULL,
+    is_admin    INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+    disabled    INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
+) STRICT;
+
+CREATE TABLE user_metadata (
+    user_id  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    key      TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    PRIMARY KEY (user_id, key)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE accounts (
+    provider     TEXT NOT NULL CHECK (provider <> ''),
+    provider_id  TEXT NOT NULL,
+    user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (provider, provider_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX accounts_by_user ON accounts(user_id);
+
+CREATE TABLE password_credentials (
+    user_id     TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    phc         TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE sessions (
+    id            TEXT PRIMARY KEY CHECK (length(id) = 24 AND id NOT GLOB '*[^0-9a-f]*'),
+    user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at    INTEGER NOT NULL,
+    last_used_at  INTEGER NOT NULL,
+    revoked_at    INTEGER
+) STRICT;
+CREATE INDEX sessions_by_user ON sessions(user_id);
+
+CREATE TABLE revoked_tokens (
+    identity    TEXT NOT NULL,
+    salt        TEXT NOT NULL,
+    expires_at  INTEGER,
+    revoked_at  INTEGER NOT NULL,
+    PRIMARY KEY (identity, salt)
+) STRICT, WITHOUT ROWID;
+";
+
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    sql: V1_USERS_ACCOUNTS_SESSIONS,
+}];
+
+/// The schema version this binary creates and understands.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+fn newer(path: &Path, found: u32, known: u32) -> AdminError {
+    AdminError::NewerSchema {
+        path: path.to_path_buf(),
+        found,
+        known,
+    }
+}
+
+/// Brings the database up to `SCHEMA_VERSION`, refusing one written by a newer
+/// binary. Another process migrating at the same time is waited for (the write
+/// lock is taken before the version is read again), never raced.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<u32, AdminError> {
+    apply(conn, path, MIGRATIONS)
+}
+
+fn apply(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<u32, AdminError> {
+    let known = migrations.last().map_or(0, |m| m.version);
+    let found = user_version(conn)?;
+    if found > known {
+        return Err(newer(path, found, known));
+    }
+    for migration in migrations.iter().filter(|m| m.version > found) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = user_version(&tx)?;
+        if current > known {
+            return Err(newer(path, current, known));
+        }
+        if current >= migration.version {
+            continue;
+        }
+        tx.execute_batch(migration.sql)?;
+        tx.pragma_update(None, "user_version", migration.version)?;
+        tx.commit()?;
+    }
+    Ok(user_version(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        let names = stmt.query_map([], |r| r.get(0)).unwrap();
+        names.collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn migrations_are_numbered_one_up_from_one() {
+        for (index, migration) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(migration.version as usize, index + 1);
+        }
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_previous_version_whole() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let list = [
+            Migration {
+                version: 1,
+                sql: "CREATE TABLE a (x INTEGER);",
+            },
+            Migration {
+                version: 2,
+                sql: "CREATE TABLE b (y INTEGER); CREATE TABLE a (z INTEGER);",
+            },
+        ];
+        let err = apply(&mut conn, Path::new("t"), &list).unwrap_err();
+        assert!(matches!(err, AdminError::Storage(_)), "{err}");
+        assert_eq!(user_version(&conn).unwrap(), 1);
+        assert_eq!(tables(&conn), ["a"]);
+    }
+
+    #[test]
+    fn only_missing_migrations_run() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let first = [Migration {
+            version: 1,
+            sql: "CREATE TABLE a (x INTEGER);",
+        }];
+        assert_eq!(apply(&mut conn, Path::new("t"), &first).unwrap(), 1);
+        let both = [
+            Migration {
+                version: 1,
+                sql: "CREATE TABLE a (x INTEGER);",
+            },
+            Migration {
+                version: 2,
+                sql: "CREATE TABLE b (y INTEGER);",
+            },
+        ];
+        assert_eq!(apply(&mut conn, Path::new("t"), &both).unwrap(), 2);
+        assert_eq!(tables(&conn), ["a", "b"]);
+        let err = apply(&mut conn, Path::new("t"), &first).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                AdminError::NewerSchema {
+                    found: 2,
+                    known: 1,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+}
