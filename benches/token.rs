@@ -120,6 +120,12 @@ fn main() {
     let refresh_jwt = signer.sign(&refresh, TokenForm::Jwt).expect("sign");
 
     println!("machine: {}", machine());
+    println!(
+        "token sizes: legacy access {} bytes, JWT access {} bytes, JWT refresh {} bytes",
+        legacy.len(),
+        jwt.len(),
+        refresh_jwt.len()
+    );
     let legacy_rate = rate(|| {
         black_box(verifier.verify(black_box(&legacy), now).expect("valid"));
     });
