@@ -4,9 +4,11 @@
 //! arguments, calls one operation here and formats its result. Modules are listed
 //! in dependency order (see `design.md`): a module only uses modules above it.
 
-pub mod config;
-pub mod root;
-pub mod keys;
-pub mod protocol;
 pub mod changeset;
+pub mod config;
+pub mod keys;
+pub mod merge;
+pub mod objects;
+pub mod protocol;
+pub mod root;
 pub mod server;

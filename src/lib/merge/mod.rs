@@ -1,0 +1,1 @@
+//! Operational transformation (work in progress).
