@@ -11,6 +11,7 @@
 mod support_merge;
 
 mod generated;
+mod quirks;
 mod spec_cases;
 mod table;
 
@@ -24,6 +25,7 @@ use support_merge::build::*;
 
 pub(crate) const REFERENCE: MergeOptions = MergeOptions {
     corrected_nested_move: false,
+    corrected_erase_column: false,
 };
 
 pub(crate) fn d(timestamp: u64, file_ident: u64) -> Discriminant {

@@ -412,6 +412,7 @@ fn nested_move_with_the_corrected_rule_converges() {
     );
     let corrected = MergeOptions {
         corrected_nested_move: true,
+        ..MergeOptions::default()
     };
     let (a1, b1) = run_with(&a, d(A.0, A.1), &b, d(B.0, B.1), &corrected).expect("merges");
     assert_eq!(a1, a);

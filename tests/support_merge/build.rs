@@ -184,6 +184,13 @@ pub fn erase_object(table: &str, key: i64) -> Instruction {
     })
 }
 
+pub fn erase_object_key(table: &str, object: PrimaryKey) -> Instruction {
+    Instruction::EraseObject(EraseObject {
+        table: s(table),
+        object,
+    })
+}
+
 pub fn add_table(table: &str, key_type: PrimaryKeyType) -> Instruction {
     add_table_spec(table, "_id", key_type, false)
 }

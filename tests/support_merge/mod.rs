@@ -7,6 +7,9 @@
 #![allow(dead_code)]
 
 pub mod build;
+pub mod gen;
+pub mod rng;
+pub mod sim;
 
 use std::fs;
 use std::io::Read;

@@ -19,7 +19,9 @@
 //! panics (indices and sizes wrap like realm-core's `uint32_t` instead).
 //!
 //! Reference quirks (§15) are decided here: Q1 (nested ArrayMove) follows
-//! realm-core unless [`MergeOptions::corrected_nested_move`] is set; Q2
+//! realm-core unless [`MergeOptions::corrected_nested_move`] is set, Q3
+//! (EraseColumn against concurrent collection writes) unless
+//! [`MergeOptions::corrected_erase_column`] is set; Q2
 //! (SetErase × SetErase) compares values with `same_payload`; Q5/Q6 inputs that
 //! realm-core leaves unchecked or asserts on are transform errors where a rule
 //! depends on them.
@@ -55,4 +57,10 @@ pub struct MergeOptions {
     /// the nested path's index follows the moved element. Only for peers that
     /// all use it (our own client, tests).
     pub corrected_nested_move: bool,
+    /// Quirk Q3: realm-core's EraseColumn removes only concurrent Updates and
+    /// AddColumns of the property; concurrent increments, list, set and Clear
+    /// instructions on it survive and fail to apply (bad changeset). `true`
+    /// discards every concurrent path instruction on the erased property, as
+    /// P10 does for Updates.
+    pub corrected_erase_column: bool,
 }

@@ -134,9 +134,10 @@ fn indexed_scan_equals_the_full_double_loop() {
         let local = changesets(&mut rng, nl);
         let incoming = changesets(&mut rng, ni);
         let (l, i) = (inputs(&local, round, 2), inputs(&incoming, round, 3));
-        for corrected_nested_move in [false, true] {
+        for corrected in [false, true] {
             let options = MergeOptions {
-                corrected_nested_move,
+                corrected_nested_move: corrected,
+                corrected_erase_column: corrected,
             };
             let full = merge_with(&l, &i, &options, Scan::Full);
             let indexed = merge_with(&l, &i, &options, Scan::Indexed);

@@ -146,8 +146,8 @@ impl State {
         let (classes, target) = self.locate(i.location.view())?;
         let (items, element) = set(target)?;
         let value = plain_value(classes, element, &i.value)?;
-        if !items.contains(&value) {
-            items.push(value);
+        if let Err(position) = items.binary_search_by(|v| v.canonical_cmp(&value)) {
+            items.insert(position, value);
         }
         Ok(())
     }
@@ -157,7 +157,9 @@ impl State {
         let (classes, target) = self.locate(i.location.view())?;
         let (items, element) = set(target)?;
         let value = plain_value(classes, element, &i.value)?;
-        items.retain(|v| *v != value);
+        if let Ok(position) = items.binary_search_by(|v| v.canonical_cmp(&value)) {
+            items.remove(position);
+        }
         Ok(())
     }
 }

@@ -79,8 +79,8 @@ pub enum Value {
     Object(Box<Object>),
     /// A list column, or a list nested in a Mixed slot.
     List(Vec<Value>),
-    /// A set column: distinct values in insertion order (sets are unordered; the
-    /// renderer sorts them).
+    /// A set column: distinct values, kept in [`Value::canonical_cmp`] order so
+    /// that equal sets are equal however they were built.
     Set(Vec<Value>),
     /// A dictionary column, or a dictionary nested in a Mixed slot.
     Dictionary(BTreeMap<ByteString, Value>),
@@ -112,6 +112,51 @@ impl PartialEq for Value {
 }
 
 impl Eq for Value {}
+
+impl Value {
+    fn rank(&self) -> u8 {
+        match self {
+            Value::Null => 0,
+            Value::Int(_) => 1,
+            Value::Bool(_) => 2,
+            Value::String(_) => 3,
+            Value::Binary(_) => 4,
+            Value::Timestamp(_) => 5,
+            Value::Float(_) => 6,
+            Value::Double(_) => 7,
+            Value::Decimal(_) => 8,
+            Value::ObjectId(_) => 9,
+            Value::Uuid(_) => 10,
+            Value::Link(_) => 11,
+            Value::Object(_) => 12,
+            Value::List(_) => 13,
+            Value::Set(_) => 14,
+            Value::Dictionary(_) => 15,
+        }
+    }
+
+    /// A total order on plain values (the elements of sets), consistent with
+    /// `==`: by kind, then by value; floats by `total_cmp`, links by class and
+    /// key. Objects and collections, which sets never hold, order by kind only.
+    pub fn canonical_cmp(&self, other: &Value) -> Ordering {
+        use Value as V;
+        match (self, other) {
+            (V::Int(a), V::Int(b)) => a.cmp(b),
+            (V::Bool(a), V::Bool(b)) => a.cmp(b),
+            (V::String(a), V::String(b)) | (V::Binary(a), V::Binary(b)) => a.cmp(b),
+            (V::Timestamp(a), V::Timestamp(b)) => a.cmp(b),
+            (V::Float(a), V::Float(b)) => a.total_cmp(b),
+            (V::Double(a), V::Double(b)) => a.total_cmp(b),
+            (V::Decimal(a), V::Decimal(b)) => a.cmp(b),
+            (V::ObjectId(a), V::ObjectId(b)) => a.cmp(b),
+            (V::Uuid(a), V::Uuid(b)) => a.cmp(b),
+            (V::Link(a), V::Link(b)) => {
+                (&a.table, ObjectKey(a.key.clone())).cmp(&(&b.table, ObjectKey(b.key.clone())))
+            }
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
 
 /// The zero value realm-core gives a non-nullable Decimal128 field.
 pub(crate) fn zero_decimal() -> Decimal128 {

@@ -63,6 +63,12 @@ pub(crate) fn merge_pair(
     }
     let major_type = major.instruction.instruction_type();
     let minor_type = minor.instruction.instruction_type();
+    if options.corrected_erase_column {
+        schema::q3_corrected(major, minor);
+        if major.discarded || minor.discarded {
+            return Ok(None);
+        }
+    }
     if major_type >= minor_type {
         Ok(same_level(major, minor)?.map(Prepend::Minor))
     } else {

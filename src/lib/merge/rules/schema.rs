@@ -152,3 +152,20 @@ pub(super) fn p12(l: &mut Side<'_>, r: &mut Side<'_>) {
         r.discarded = true;
     }
 }
+
+/// The corrected Q3 rule (`MergeOptions::corrected_erase_column`): an erased
+/// property loses every concurrent path instruction on it, whatever its kind
+/// (realm-core's P10 covers Updates only). Either side may be the EraseColumn.
+pub(super) fn q3_corrected(a: &mut Side<'_>, b: &mut Side<'_>) {
+    if erases_column_of(a.instruction, b.instruction) {
+        b.discarded = true;
+    } else if erases_column_of(b.instruction, a.instruction) {
+        a.discarded = true;
+    }
+}
+
+fn erases_column_of(erase: &Instruction, other: &Instruction) -> bool {
+    matches!(erase, Instruction::EraseColumn(_))
+        && other.location().is_some()
+        && same_column(erase, other)
+}
