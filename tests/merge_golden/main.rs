@@ -14,6 +14,7 @@ mod generated;
 mod quirks;
 mod spec_cases;
 mod table;
+mod table_lists;
 
 use ros::changeset::{
     self, Changeset, CollectionType as CT, ColumnType, Instruction, PrimaryKeyType,

@@ -7,6 +7,8 @@ use ros::changeset::{
 use ros::objects::{Object, ObjectKey, State, Value};
 
 use super::build::*;
+use super::gen_mixed::{any, mixed_dictionary, mixed_list, mixed_value};
+use super::gen_schema::{extra, scratch, temp};
 use super::rng::Rng;
 
 /// Which instruction combinations a run may produce.
@@ -94,26 +96,26 @@ fn items(state: &State) -> Vec<i64> {
         .unwrap_or_default()
 }
 
-fn item(state: &State, key: i64) -> Option<&Object> {
+pub(super) fn item(state: &State, key: i64) -> Option<&Object> {
     state.objects("Item")?.get(&ObjectKey(PrimaryKey::Int(key)))
 }
 
-fn list_len(value: Option<&Value>) -> u32 {
+pub(super) fn list_len(value: Option<&Value>) -> u32 {
     match value {
         Some(Value::List(items)) => items.len() as u32,
         _ => 0,
     }
 }
 
-fn word(rng: &mut Rng) -> Payload {
+pub(super) fn word(rng: &mut Rng) -> Payload {
     string(["a", "b", "c", "d"][rng.below(4)])
 }
 
-fn small(rng: &mut Rng) -> Payload {
+pub(super) fn small(rng: &mut Rng) -> Payload {
     Payload::Int(rng.below(5) as i64)
 }
 
-fn has_property(state: &State, class: &str, field: &str) -> bool {
+pub(super) fn has_property(state: &State, class: &str, field: &str) -> bool {
     state
         .classes()
         .get(class.as_bytes())
@@ -210,7 +212,7 @@ fn operation(rng: &mut Rng, state: &State, profile: &Profile) -> Option<Vec<Inst
 }
 
 /// Insert, move, erase, element update or clear of a list of plain values.
-fn flat_list(
+pub(super) fn flat_list(
     rng: &mut Rng,
     list: At,
     len: u32,
@@ -271,208 +273,5 @@ fn pets(rng: &mut Rng, key: i64, object: &Object, profile: &Profile) -> Option<V
             };
             return flat_list(rng, pet().key("toys"), toys, word);
         }
-    })
-}
-
-/// The Mixed property with every kind of write: values, nested lists and
-/// dictionaries two levels deep, replaced by each other (`mixed_replacement`).
-fn any(
-    rng: &mut Rng,
-    key: i64,
-    value: Option<&Value>,
-    profile: &Profile,
-) -> Option<Vec<Instruction>> {
-    let any = || at("Item", key, "any");
-    let replace = |rng: &mut Rng| match rng.below(5) {
-        0 => Payload::List,
-        1 => Payload::Dictionary,
-        2 => Payload::Null,
-        3 => word(rng),
-        _ => small(rng),
-    };
-    if rng.chance(15) {
-        return Some(vec![set(any(), replace(rng))]);
-    }
-    match value {
-        Some(Value::List(items)) => {
-            let len = items.len() as u32;
-            if rng.chance(10) {
-                return Some(vec![clear(any(), CT::List)]);
-            }
-            let i = rng.below(len.max(1) as usize) as u32;
-            match items.get(i as usize) {
-                // Nested lists hold plain values: moves in them are safe.
-                Some(Value::List(inner)) if rng.chance(50) => {
-                    flat_list(rng, any().index(i), inner.len() as u32, small)
-                }
-                Some(Value::Dictionary(_)) if rng.chance(50) => {
-                    let k = ["x", "y"][rng.below(2)];
-                    Some(vec![set(
-                        any().index(i).key(k),
-                        if rng.chance(20) {
-                            Payload::Erased
-                        } else {
-                            small(rng)
-                        },
-                    )])
-                }
-                _ => {
-                    let value = |rng: &mut Rng| match rng.below(4) {
-                        0 => Payload::List,
-                        1 => Payload::Dictionary,
-                        _ => small(rng),
-                    };
-                    let op = flat_list(rng, any(), len, value)?;
-                    // Without the corrected Q1 rule, no moves in a list whose
-                    // elements can hold paths.
-                    let is_move = matches!(op.first(), Some(Instruction::ArrayMove(_)));
-                    (!is_move || profile.container_moves).then_some(op)
-                }
-            }
-        }
-        Some(Value::Dictionary(map)) => {
-            let k = ["k", "m"][rng.below(2)];
-            match map.get(k.as_bytes()) {
-                Some(Value::List(inner)) if rng.chance(60) => {
-                    flat_list(rng, any().key(k), inner.len() as u32, small)
-                }
-                _ => Some(vec![match rng.below(6) {
-                    0 => clear(any(), CT::Dictionary),
-                    1 => set(any().key(k), Payload::Erased),
-                    2 => set(any().key(k), Payload::List),
-                    _ => set(any().key(k), small(rng)),
-                }]),
-            }
-        }
-        Some(Value::Int(_)) if rng.chance(40) => Some(vec![add_int(any(), 1)]),
-        _ => Some(vec![set(any(), replace(rng))]),
-    }
-}
-
-/// A Mixed property holding plain values and links only.
-fn mixed_value(rng: &mut Rng, key: i64, value: Option<&Value>) -> Option<Vec<Instruction>> {
-    let any = at("Item", key, "any");
-    Some(vec![match (value, rng.below(5)) {
-        (Some(Value::Int(_)), 0 | 1) => add_int(any, 1 + rng.below(3) as i64),
-        (_, 0) => set(any, Payload::Null),
-        (_, 1) => set(any, link("Item", rng.below(5) as i64)),
-        (_, 2) => set(any, word(rng)),
-        _ => set(any, small(rng)),
-    }])
-}
-
-/// A Mixed property that only ever holds a list: created once from null, then
-/// changed inside. Its elements are plain values or nested lists and
-/// dictionaries (created by insertion, so never re-created in place).
-fn mixed_list(
-    rng: &mut Rng,
-    key: i64,
-    value: Option<&Value>,
-    profile: &Profile,
-) -> Option<Vec<Instruction>> {
-    let mixed = || at("Item", key, "mixed");
-    let Some(Value::List(items)) = value else {
-        return Some(vec![set(mixed(), Payload::List)]);
-    };
-    let len = items.len() as u32;
-    let i = rng.below(len.max(1) as usize) as u32;
-    let element_clear = |op: Vec<Instruction>| match op.first() {
-        Some(Instruction::Clear(_)) if !profile.element_clears => None,
-        _ => Some(op),
-    };
-    match items.get(i as usize) {
-        Some(Value::List(inner)) if rng.chance(40) => {
-            flat_list(rng, mixed().index(i), inner.len() as u32, small).and_then(element_clear)
-        }
-        Some(Value::Dictionary(_)) if rng.chance(40) => {
-            let k = ["x", "y"][rng.below(2)];
-            element_clear(vec![match rng.below(4) {
-                0 => set(mixed().index(i).key(k), Payload::Erased),
-                1 => clear(mixed().index(i), CT::Dictionary),
-                _ => set(mixed().index(i).key(k), small(rng)),
-            }])
-        }
-        _ => {
-            let value = |rng: &mut Rng| match rng.below(4) {
-                0 => Payload::List,
-                1 => Payload::Dictionary,
-                _ => small(rng),
-            };
-            let op = flat_list(rng, mixed(), len, value)?;
-            match op.first() {
-                // Moves in a list whose elements hold paths: Q1.
-                Some(Instruction::ArrayMove(_)) if !profile.container_moves => None,
-                // Element updates write plain values only (no re-creation).
-                Some(Instruction::Update(u))
-                    if matches!(u.value, Payload::List | Payload::Dictionary) =>
-                {
-                    None
-                }
-                _ => Some(op),
-            }
-        }
-    }
-}
-
-/// A Mixed property that only ever holds a dictionary of plain values.
-fn mixed_dictionary(rng: &mut Rng, key: i64, value: Option<&Value>) -> Option<Vec<Instruction>> {
-    let mdict = || at("Item", key, "mdict");
-    if !matches!(value, Some(Value::Dictionary(_))) {
-        return Some(vec![set(mdict(), Payload::Dictionary)]);
-    }
-    let k = ["k", "m", "q"][rng.below(3)];
-    Some(vec![match rng.below(6) {
-        0 => clear(mdict(), CT::Dictionary),
-        1 => set(mdict().key(k), Payload::Erased),
-        2 => set(mdict().key(k), word(rng)),
-        _ => set(mdict().key(k), small(rng)),
-    }])
-}
-
-/// A plain Int property that can be erased and added again. Increments of it
-/// are Q3 material (EraseColumn does not remove them).
-fn scratch(rng: &mut Rng, state: &State, key: i64, profile: &Profile) -> Option<Vec<Instruction>> {
-    let present = has_property(state, "Item", "scratch");
-    Some(vec![match (present, rng.below(6)) {
-        (false, _) => add_column("Item", "scratch", ColumnType::Int, false, CT::Single),
-        (true, 0) => erase_column("Item", "scratch"),
-        (true, 1) if profile.erase_written_columns => add_int(at("Item", key, "scratch"), 1),
-        (true, _) => set(at("Item", key, "scratch"), small(rng)),
-    }])
-}
-
-/// A list property that comes and goes, with writes (Q3 only).
-fn extra(rng: &mut Rng, state: &State, key: i64) -> Option<Vec<Instruction>> {
-    if !has_property(state, "Item", "extra") {
-        return Some(vec![add_column(
-            "Item",
-            "extra",
-            ColumnType::Int,
-            false,
-            CT::List,
-        )]);
-    }
-    if rng.chance(20) {
-        return Some(vec![erase_column("Item", "extra")]);
-    }
-    let len = list_len(item(state, key)?.fields.get("extra".as_bytes()));
-    flat_list(rng, at("Item", key, "extra"), len, small)
-}
-
-/// A whole class that is added and erased: Temp(_id String): v Int.
-fn temp(rng: &mut Rng, state: &State) -> Option<Vec<Instruction>> {
-    let k = PrimaryKey::String(s(["a", "b"][rng.below(2)]));
-    if !state.classes().contains_key("Temp".as_bytes()) {
-        return Some(vec![
-            add_table("Temp", PrimaryKeyType::String),
-            add_column("Temp", "v", ColumnType::Int, false, CT::Single),
-        ]);
-    }
-    let exists = state.object("Temp", &k).is_some();
-    Some(match rng.below(6) {
-        0 => vec![erase_table("Temp")],
-        1 => vec![erase_object_key("Temp", k)],
-        2 | 3 if exists => vec![set(at_key("Temp", k, "v"), small(rng))],
-        _ => vec![create_key("Temp", k)],
     })
 }

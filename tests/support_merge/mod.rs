@@ -8,6 +8,8 @@
 
 pub mod build;
 pub mod gen;
+mod gen_mixed;
+mod gen_schema;
 pub mod rng;
 pub mod sim;
 
