@@ -265,10 +265,10 @@ impl Driver<'_> {
             let prepend = merge_pair(&mut major, &mut minor, self.options)?;
             let major_discarded = major.discarded;
             if minor.discarded {
-                incoming.slots[s] = None;
+                discard(&mut incoming.slots, s);
             }
             if major_discarded {
-                local.slots[*x] = None;
+                discard(&mut local.slots, *x);
             }
             match prepend {
                 None => {}
@@ -295,5 +295,12 @@ impl Driver<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Leaves a tombstone in `slot`.
+fn discard(slots: &mut [Option<Instruction>], slot: usize) {
+    if let Some(s) = slots.get_mut(slot) {
+        *s = None;
     }
 }

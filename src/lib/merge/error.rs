@@ -35,6 +35,7 @@ pub enum Rule {
     P13,
     P14,
     P15,
+    P16,
     P17,
     P18,
     P19,

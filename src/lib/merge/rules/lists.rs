@@ -7,7 +7,7 @@ use super::super::compare::{dec, inc, same_container, shift_by_move};
 use super::super::error::{Rule, TransformError};
 use super::{RuleResult, Side};
 
-fn check(holds: bool, rule: Rule, check: &'static str) -> RuleResult {
+pub(super) fn check(holds: bool, rule: Rule, check: &'static str) -> RuleResult {
     if holds {
         Ok(())
     } else {
@@ -17,7 +17,7 @@ fn check(holds: bool, rule: Rule, check: &'static str) -> RuleResult {
 
 /// The element path and prior size of a list-element Update; any other Update
 /// in a list container is an error (realm-core asserts, quirk Q6).
-fn element_update(
+pub(super) fn element_update(
     i: &mut Instruction,
     rule: Rule,
 ) -> Result<(&mut ElementPath, &mut u32), TransformError> {
@@ -33,13 +33,13 @@ fn element_update(
     }
 }
 
-fn bump(path: &mut ElementPath) {
+pub(super) fn bump(path: &mut ElementPath) {
     let mut i = path.index();
     inc(&mut i);
     path.set_index(i);
 }
 
-fn drop_one(path: &mut ElementPath) {
+pub(super) fn drop_one(path: &mut ElementPath) {
     let mut i = path.index();
     dec(&mut i);
     path.set_index(i);
@@ -130,19 +130,43 @@ pub(super) fn p15(l: &mut Side<'_>, r: &mut Side<'_>) -> RuleResult {
     Ok(())
 }
 
-/// P16 ArrayMove × ArrayInsert: no validation at all (quirk Q5). The move's
-/// removal and insertion are each ordered against the insertion; at the same
-/// final position the older one goes first.
-pub(super) fn p16(l: &mut Side<'_>, r: &mut Side<'_>) {
+/// P16 ArrayMove × ArrayInsert: the move's removal and insertion are each
+/// ordered against the insertion; at the same final position the older one goes
+/// first.
+///
+/// Quirk Q5: realm-core validates nothing here. Valid concurrent instructions
+/// always pass the checks below (same list size, indices in range), so we
+/// reject input that fails them, as the other list rules do.
+pub(super) fn p16(l: &mut Side<'_>, r: &mut Side<'_>) -> RuleResult {
     if !same_container(l.instruction, r.instruction) {
-        return;
+        return Ok(());
     }
     let move_older = l.older_than(r);
     let (Instruction::ArrayMove(mv), Instruction::ArrayInsert(insert)) =
         (&mut *l.instruction, &mut *r.instruction)
     else {
-        return;
+        return Ok(());
     };
+    check(
+        mv.prior_size == insert.prior_size,
+        Rule::P16,
+        "left.prior_size == right.prior_size (Q5)",
+    )?;
+    check(
+        mv.location.path.index() < mv.prior_size,
+        Rule::P16,
+        "left.index() < left.prior_size (Q5)",
+    )?;
+    check(
+        mv.ndx_2 < mv.prior_size,
+        Rule::P16,
+        "left.ndx_2 < left.prior_size (Q5)",
+    )?;
+    check(
+        insert.location.path.index() <= insert.prior_size,
+        Rule::P16,
+        "right.index() <= right.prior_size (Q5)",
+    )?;
     inc(&mut mv.prior_size);
     if insert.location.path.index() > mv.location.path.index() {
         drop_one(&mut insert.location.path);
@@ -155,6 +179,7 @@ pub(super) fn p16(l: &mut Side<'_>, r: &mut Side<'_>) {
     } else {
         bump(&mut insert.location.path);
     }
+    Ok(())
 }
 
 /// P17 ArrayMove × ArrayMove. Moves of the same element: the newer one wins,
@@ -230,164 +255,5 @@ pub(super) fn p17(l: &mut Side<'_>, r: &mut Side<'_>) -> RuleResult {
     }
     l.discarded = a.location.path.index() == a.ndx_2;
     r.discarded = b.location.path.index() == b.ndx_2;
-    Ok(())
-}
-
-/// P18 ArrayErase × Update: an update of the erased element goes, regardless of
-/// time; later elements shift down.
-pub(super) fn p18(l: &mut Side<'_>, r: &mut Side<'_>) -> RuleResult {
-    if !same_container(l.instruction, r.instruction) {
-        return Ok(());
-    }
-    let Instruction::ArrayErase(erase) = &*l.instruction else {
-        return Ok(());
-    };
-    let (path, prior) = element_update(r.instruction, Rule::P18)?;
-    let at = erase.location.path.index();
-    check(
-        erase.prior_size == *prior,
-        Rule::P18,
-        "left.prior_size == right.prior_size",
-    )?;
-    check(
-        at < erase.prior_size,
-        Rule::P18,
-        "left.index() < left.prior_size",
-    )?;
-    check(
-        path.index() < *prior,
-        Rule::P18,
-        "right.index() < right.prior_size",
-    )?;
-    dec(prior);
-    if path.index() == at {
-        r.discarded = true;
-    } else if path.index() > at {
-        drop_one(path);
-    }
-    Ok(())
-}
-
-/// P19 ArrayErase × ArrayInsert: an insertion at the erased position goes in
-/// front of it; no timestamps.
-pub(super) fn p19(l: &mut Side<'_>, r: &mut Side<'_>) -> RuleResult {
-    if !same_container(l.instruction, r.instruction) {
-        return Ok(());
-    }
-    let (Instruction::ArrayErase(erase), Instruction::ArrayInsert(insert)) =
-        (&mut *l.instruction, &mut *r.instruction)
-    else {
-        return Ok(());
-    };
-    check(
-        erase.prior_size == insert.prior_size,
-        Rule::P19,
-        "left.prior_size == right.prior_size",
-    )?;
-    check(
-        erase.location.path.index() < erase.prior_size,
-        Rule::P19,
-        "left.index() < left.prior_size",
-    )?;
-    check(
-        insert.location.path.index() <= insert.prior_size,
-        Rule::P19,
-        "right.index() <= right.prior_size",
-    )?;
-    inc(&mut erase.prior_size);
-    dec(&mut insert.prior_size);
-    if insert.location.path.index() <= erase.location.path.index() {
-        bump(&mut erase.location.path);
-    } else {
-        drop_one(&mut insert.location.path);
-    }
-    Ok(())
-}
-
-/// P20 ArrayErase × ArrayMove: erasing the moved element erases it where it was
-/// moved to, and the move goes; otherwise both indices are re-based. A move does
-/// not change the size, so the erase's prior size stays.
-pub(super) fn p20(l: &mut Side<'_>, r: &mut Side<'_>) -> RuleResult {
-    if !same_container(l.instruction, r.instruction) {
-        return Ok(());
-    }
-    let (Instruction::ArrayErase(erase), Instruction::ArrayMove(mv)) =
-        (&mut *l.instruction, &mut *r.instruction)
-    else {
-        return Ok(());
-    };
-    check(
-        erase.prior_size == mv.prior_size,
-        Rule::P20,
-        "left.prior_size == right.prior_size",
-    )?;
-    check(
-        erase.location.path.index() < erase.prior_size,
-        Rule::P20,
-        "left.index() < left.prior_size",
-    )?;
-    check(
-        mv.location.path.index() < mv.prior_size,
-        Rule::P20,
-        "right.index() < right.prior_size",
-    )?;
-    dec(&mut mv.prior_size);
-    let (e, from) = (erase.location.path.index(), mv.location.path.index());
-    if e == from {
-        erase.location.path.set_index(mv.ndx_2);
-        r.discarded = true;
-        return Ok(());
-    }
-    if e > from {
-        drop_one(&mut erase.location.path);
-    } else {
-        drop_one(&mut mv.location.path);
-    }
-    if erase.location.path.index() >= mv.ndx_2 {
-        bump(&mut erase.location.path);
-    } else {
-        dec(&mut mv.ndx_2);
-    }
-    r.discarded = mv.location.path.index() == mv.ndx_2;
-    Ok(())
-}
-
-/// P21 ArrayErase × ArrayErase: erasing the same element twice leaves nothing to
-/// do on either side.
-pub(super) fn p21(l: &mut Side<'_>, r: &mut Side<'_>) -> RuleResult {
-    if !same_container(l.instruction, r.instruction) {
-        return Ok(());
-    }
-    let (Instruction::ArrayErase(a), Instruction::ArrayErase(b)) =
-        (&mut *l.instruction, &mut *r.instruction)
-    else {
-        return Ok(());
-    };
-    check(
-        a.prior_size == b.prior_size,
-        Rule::P21,
-        "left.prior_size == right.prior_size",
-    )?;
-    check(
-        a.location.path.index() < a.prior_size,
-        Rule::P21,
-        "left.index() < left.prior_size",
-    )?;
-    check(
-        b.location.path.index() < b.prior_size,
-        Rule::P21,
-        "right.index() < right.prior_size",
-    )?;
-    dec(&mut a.prior_size);
-    dec(&mut b.prior_size);
-    let (ia, ib) = (a.location.path.index(), b.location.path.index());
-    if ia > ib {
-        drop_one(&mut a.location.path);
-    } else if ia < ib {
-        drop_one(&mut b.location.path);
-    } else {
-        l.discarded = true;
-        r.discarded = true;
-    }
     Ok(())
 }

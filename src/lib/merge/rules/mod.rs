@@ -1,9 +1,11 @@
 //! `merge_pair`: one instruction of each side meets (`merge-rules.md` §4.3).
 //!
 //! The rule files follow the spec's families: [`nested`] (§6), [`schema`],
-//! [`fields`], [`lists`] and [`sets`] (§7.2). Each rule is a small function named
-//! after its number, taking its two instructions in the spec's roles.
+//! [`fields`], [`lists`], [`erase`] and [`sets`] (§7.2). Each rule is a small
+//! function named after its number, taking its two instructions in the spec's
+//! roles.
 
+mod erase;
 mod fields;
 mod lists;
 mod nested;
@@ -102,12 +104,12 @@ fn same_level(
         (T::ArrayInsert, T::Update) => lists::p13(left, right)?,
         (T::ArrayInsert, T::ArrayInsert) => lists::p14(left, right)?,
         (T::ArrayMove, T::Update) => lists::p15(left, right)?,
-        (T::ArrayMove, T::ArrayInsert) => lists::p16(left, right),
+        (T::ArrayMove, T::ArrayInsert) => lists::p16(left, right)?,
         (T::ArrayMove, T::ArrayMove) => lists::p17(left, right)?,
-        (T::ArrayErase, T::Update) => lists::p18(left, right)?,
-        (T::ArrayErase, T::ArrayInsert) => lists::p19(left, right)?,
-        (T::ArrayErase, T::ArrayMove) => lists::p20(left, right)?,
-        (T::ArrayErase, T::ArrayErase) => lists::p21(left, right)?,
+        (T::ArrayErase, T::Update) => erase::p18(left, right)?,
+        (T::ArrayErase, T::ArrayInsert) => erase::p19(left, right)?,
+        (T::ArrayErase, T::ArrayMove) => erase::p20(left, right)?,
+        (T::ArrayErase, T::ArrayErase) => erase::p21(left, right)?,
         (T::Clear, T::Update) => sets::p22(left, right)?,
         (T::Clear, T::AddInteger) => sets::p23(left, right),
         (T::Clear, T::Clear) => sets::p24(left, right),
