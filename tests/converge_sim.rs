@@ -38,7 +38,11 @@ fn config(seed: u64, profile: Profile, options: MergeOptions) -> Config {
 fn run_all(name: &str, profile: Profile, options: MergeOptions) -> Stats {
     let mut total = Stats::default();
     let seeds = seeds();
+    let start = std::time::Instant::now();
     for &seed in &seeds {
+        if seed > 0 && seed % 100_000 == 0 {
+            eprintln!("{name}: {seed} seeds passed after {:.0?}", start.elapsed());
+        }
         match run(seed, &config(seed, profile, options)) {
             Ok(stats) => {
                 total.commits += stats.commits;
@@ -50,7 +54,11 @@ fn run_all(name: &str, profile: Profile, options: MergeOptions) -> Stats {
             ),
         }
     }
-    eprintln!("{name}: {} seeds, {total:?}", seeds.len());
+    eprintln!(
+        "{name}: {} seeds in {:.1?}, {total:?}",
+        seeds.len(),
+        start.elapsed()
+    );
     total
 }
 
