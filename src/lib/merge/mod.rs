@@ -3,9 +3,9 @@
 //!
 //! * [`merge`] is realm-core's `Transformer::merge_changesets`: local changesets
 //!   (the major side) and incoming ones (the minor side) are transformed against
-//!   each other in one pass, every pair through the rules of §6–§7
-//!   ([`rules`](self) holds one small function per rule, named after it), with
-//!   ties broken by [`Discriminant`] (origin timestamp, then origin file ident).
+//!   each other in one pass, every pair through the rules of §6–§7 (one small
+//!   function per rule, named after it, in `merge/rules/`), with ties broken by
+//!   [`Discriminant`] (origin timestamp, then origin file ident).
 //! * [`integrate_uploads`] is the server's use of it (§9–§10): an upload is
 //!   rebased over the history entries its client had not seen, in that client
 //!   file's reciprocal form, and the changed reciprocal forms come back for
@@ -25,6 +25,14 @@
 //! (SetErase × SetErase) compares values with `same_payload`; Q5/Q6 inputs that
 //! realm-core leaves unchecked or asserts on are transform errors where a rule
 //! depends on them.
+//!
+//! Two more combinations diverge under realm-core's rules, found by our
+//! convergence simulation and not listed in §15; we follow realm-core there
+//! (pinned in `tests/merge_golden/quirks.rs`): re-creating the collection a Mixed
+//! slot already holds (a no-op when applied, a fresh collection when it wins a
+//! merge), and a Clear of a collection held as a list element (never shifted
+//! against concurrent insertions, erasures or moves in that list, as
+//! `Clear × Array*` are no-op pairs of equal path length).
 
 mod client;
 mod compare;
