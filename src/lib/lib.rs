@@ -11,6 +11,8 @@ pub mod http;
 pub mod init;
 pub mod keys;
 pub mod logging;
+pub mod merge;
+pub mod objects;
 pub mod protocol;
 pub mod proxy;
 pub mod root;

@@ -1,0 +1,91 @@
+//! The client's side of the same merge (`merge-rules.md` §12): downloaded server
+//! changesets are rebased over the client's own changesets that the server had
+//! not integrated yet, keeping a reciprocal form of each.
+
+use crate::changeset::Changeset;
+
+use super::discriminant::{Discriminant, SERVER_FILE_IDENT};
+use super::driver::{merge, MergeInput};
+use super::error::TransformError;
+use super::MergeOptions;
+
+/// A local changeset of a client, in the form the next downloaded changeset
+/// must meet it: its original form until a merge changes it, then its
+/// reciprocal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalChangeset {
+    pub client_version: u64,
+    pub origin_timestamp: u64,
+    pub reciprocal: Changeset,
+}
+
+/// One changeset of a DOWNLOAD message (`sync-protocol.md` §4.2).
+#[derive(Clone, Copy, Debug)]
+pub struct Download<'a> {
+    pub server_version: u64,
+    /// The receiving client's last version the server had integrated before it.
+    pub last_integrated_client_version: u64,
+    pub origin_timestamp: u64,
+    /// Never 0 on the wire (the server sends 1 for its own changes).
+    pub origin_file_ident: u64,
+    pub changeset: &'a Changeset,
+}
+
+/// Integrates downloaded changesets, in order, on client file `own_file_ident`:
+/// each is merged with the local changesets the server had not integrated when
+/// it produced it (`client_version > last_integrated_client_version`, non-empty)
+/// and comes back in the form to apply to the local state. The reciprocal forms
+/// in `local` are updated only if every download merges.
+pub fn integrate_downloads(
+    local: &mut [LocalChangeset],
+    own_file_ident: u64,
+    downloads: &[Download<'_>],
+    options: &MergeOptions,
+) -> Result<Vec<Changeset>, TransformError> {
+    let mut forms: Vec<Changeset> = local.iter().map(|l| l.reciprocal.clone()).collect();
+    let mut out = Vec::with_capacity(downloads.len());
+    for download in downloads {
+        let window: Vec<usize> = local
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| {
+                l.client_version > download.last_integrated_client_version
+                    && forms.get(*i).is_some_and(|f| !f.instructions.is_empty())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if window.is_empty() {
+            out.push(download.changeset.clone());
+            continue;
+        }
+        let inputs: Vec<MergeInput<'_>> = window
+            .iter()
+            .filter_map(|&i| {
+                Some(MergeInput {
+                    changeset: forms.get(i)?,
+                    discriminant: Discriminant::new(local.get(i)?.origin_timestamp, own_file_ident),
+                })
+            })
+            .collect();
+        let origin = if download.origin_file_ident == 0 {
+            SERVER_FILE_IDENT
+        } else {
+            download.origin_file_ident
+        };
+        let incoming = [MergeInput {
+            changeset: download.changeset,
+            discriminant: Discriminant::new(download.origin_timestamp, origin),
+        }];
+        let merged = merge(&inputs, &incoming, options)?;
+        for (i, t) in window.into_iter().zip(merged.local) {
+            if let Some(form) = forms.get_mut(i) {
+                *form = t.changeset;
+            }
+        }
+        out.extend(merged.incoming.into_iter().map(|t| t.changeset));
+    }
+    for (l, form) in local.iter_mut().zip(forms) {
+        l.reciprocal = form;
+    }
+    Ok(out)
+}

@@ -1,0 +1,186 @@
+//! The server's side: integrating uploaded changesets into the history
+//! (`merge-rules.md` §9, §10).
+
+use std::collections::BTreeMap;
+
+use crate::changeset::Changeset;
+
+use super::discriminant::{Discriminant, SERVER_FILE_IDENT};
+use super::driver::{merge, MergeInput};
+use super::error::MergeError;
+use super::MergeOptions;
+
+/// One entry of the server history (§10.1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryEntry {
+    /// The producer's file ident; 0 for a change made on the server itself.
+    pub origin_file_ident: u64,
+    /// The version this changeset produced on the client that uploaded it (0 for
+    /// server-made changes).
+    pub client_version: u64,
+    pub origin_timestamp: u64,
+    /// The changeset as stored: transformed, possibly empty.
+    pub changeset: Changeset,
+}
+
+impl HistoryEntry {
+    /// The entry's discriminant (§3): a server-made change counts as file 1.
+    pub fn discriminant(&self) -> Discriminant {
+        Discriminant::of_origin(
+            self.origin_timestamp,
+            self.origin_file_ident,
+            SERVER_FILE_IDENT,
+        )
+    }
+}
+
+/// The server history: `entries[i]` produced server version `base_version + i + 1`.
+#[derive(Clone, Copy, Debug)]
+pub struct History<'a> {
+    /// The version before the first entry held (entries up to it were compacted
+    /// away); 0 for a complete history.
+    pub base_version: u64,
+    pub entries: &'a [HistoryEntry],
+}
+
+impl<'a> History<'a> {
+    /// The latest server version.
+    pub fn current_version(&self) -> u64 {
+        self.base_version + self.entries.len() as u64
+    }
+
+    /// The entry that produced server version `version`.
+    pub fn entry(&self, version: u64) -> Option<&'a HistoryEntry> {
+        let offset = version.checked_sub(self.base_version)?.checked_sub(1)?;
+        self.entries.get(usize::try_from(offset).ok()?)
+    }
+}
+
+/// One client file's reciprocal history (§10.2–10.3): for server versions after
+/// `base_version`, the form of a history entry after being transformed against
+/// that client's later uploads. An absent entry means "same as the history"; a
+/// present empty one means "nothing left".
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReciprocalHistory {
+    /// The last server version the client has integrated (`rh_base_version`).
+    pub base_version: u64,
+    pub entries: BTreeMap<u64, Changeset>,
+}
+
+impl ReciprocalHistory {
+    /// Bookkeeping after an upload whose progress cursor says the client has
+    /// integrated `server_version` (§9.5): entries up to it are no longer needed.
+    pub fn advance(&mut self, server_version: u64) {
+        if server_version > self.base_version {
+            self.entries = self.entries.split_off(&(server_version + 1));
+            self.base_version = server_version;
+        }
+    }
+}
+
+/// One changeset of an UPLOAD message (`sync-protocol.md` §4.1).
+#[derive(Clone, Copy, Debug)]
+pub struct Upload<'a> {
+    pub client_version: u64,
+    /// The server version the client had integrated when it made the changeset.
+    pub last_integrated_server_version: u64,
+    pub origin_timestamp: u64,
+    /// 0 (the uploader made it), or the producer behind a relaying subserver.
+    pub origin_file_ident: u64,
+    pub changeset: &'a Changeset,
+}
+
+/// What integrating uploads produces: the history entries to append, in order
+/// (server versions `current + 1`, `current + 2`, …), and the reciprocal
+/// entries the merges changed, to store for the uploading client file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Integration {
+    pub entries: Vec<HistoryEntry>,
+    pub reciprocal_updates: BTreeMap<u64, Changeset>,
+}
+
+/// Integrates the changesets of one UPLOAD from client file `client_file_ident`
+/// (§9.4): each upload is merged with the history entries its client had not
+/// seen (§9.2: after its last integrated server version, not produced by this
+/// client, non-empty), in their reciprocal form where this client file has one
+/// (§9.3), ties broken by (origin timestamp, origin file ident).
+///
+/// The uploads are processed one at a time, each against the reciprocal forms
+/// the previous ones left; §9.4 shows this equals realm-core's grouped form. The
+/// history and `reciprocal` are only read: the caller appends
+/// `Integration::entries` (applying each to its state) and stores the updates,
+/// all in one transaction; an error means nothing of the upload is kept (§9.6).
+pub fn integrate_uploads(
+    history: History<'_>,
+    reciprocal: &ReciprocalHistory,
+    client_file_ident: u64,
+    uploads: &[Upload<'_>],
+    options: &MergeOptions,
+) -> Result<Integration, MergeError> {
+    let current = history.current_version();
+    let mut updates: BTreeMap<u64, Changeset> = BTreeMap::new();
+    let mut entries = Vec::with_capacity(uploads.len());
+    for upload in uploads {
+        let lisv = upload.last_integrated_server_version;
+        if lisv < history.base_version || lisv < reciprocal.base_version || lisv > current {
+            return Err(MergeError::ServerVersion {
+                last_integrated: lisv,
+                base: history.base_version,
+                reciprocal_base: reciprocal.base_version,
+                current,
+            });
+        }
+        let origin = if upload.origin_file_ident == 0 {
+            client_file_ident
+        } else {
+            upload.origin_file_ident
+        };
+        let window: Vec<(u64, &HistoryEntry)> = (lisv + 1..=current)
+            .filter_map(|v| history.entry(v).map(|e| (v, e)))
+            .filter(|(_, e)| {
+                e.origin_file_ident != client_file_ident && !e.changeset.instructions.is_empty()
+            })
+            .collect();
+        let transformed = if window.is_empty() {
+            upload.changeset.clone()
+        } else {
+            let local: Vec<MergeInput<'_>> = window
+                .iter()
+                .map(|(v, e)| MergeInput {
+                    changeset: updates
+                        .get(v)
+                        .or_else(|| reciprocal.entries.get(v))
+                        .unwrap_or(&e.changeset),
+                    discriminant: e.discriminant(),
+                })
+                .collect();
+            let incoming = [MergeInput {
+                changeset: upload.changeset,
+                discriminant: Discriminant::new(upload.origin_timestamp, origin),
+            }];
+            let merged = merge(&local, &incoming, options)?;
+            let changed: Vec<(u64, Changeset)> = window
+                .iter()
+                .zip(merged.local)
+                .filter(|(_, t)| t.modified)
+                .map(|((v, _), t)| (*v, t.changeset))
+                .collect();
+            updates.extend(changed);
+            merged
+                .incoming
+                .into_iter()
+                .next()
+                .map_or_else(Changeset::default, |t| t.changeset)
+        };
+        entries.push(HistoryEntry {
+            origin_file_ident: origin,
+            client_version: upload.client_version,
+            origin_timestamp: upload.origin_timestamp,
+            changeset: transformed,
+        });
+    }
+    Ok(Integration {
+        entries,
+        reciprocal_updates: updates,
+    })
+}
