@@ -1,15 +1,13 @@
 //! Every changeset inside every captured UPLOAD and DOWNLOAD message decodes; the
 //! DOWNLOAD ones, written by realm-core's server encoder, re-encode byte for byte.
 //!
-//! The message framing is read here just far enough to reach the changesets
-//! (`spec/sync-protocol.md` §2.4, §4.1, §4.2); parsing messages for real is the
-//! `protocol` module's job.
+//! The messages are read with the `protocol` module's parser, as the server will.
 
 use std::fs;
-use std::io::Read;
 use std::path::Path;
 
 use ros::changeset::{self, Layout};
+use ros::protocol::{ClientMessage, Limits, ProtocolVersion, ServerMessage};
 
 const SESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sessions");
 
@@ -25,48 +23,18 @@ struct Entry {
     bytes: Vec<u8>,
 }
 
-/// Splits `input` at the next space and parses the number before it.
-fn number(input: &mut &[u8]) -> u64 {
-    let end = input
+/// The negotiated version of a capture, from its `connected` event.
+fn version(lines: &[serde_json::Value]) -> ProtocolVersion {
+    let chosen = lines
         .iter()
-        .position(|&b| b == b' ')
-        .expect("space after number");
-    let text = std::str::from_utf8(&input[..end]).expect("ascii");
-    *input = &input[end + 1..];
-    text.parse().expect("decimal number")
-}
-
-fn body(message: &[u8], head: &[&str], flags_at: usize) -> Vec<u8> {
-    let newline = message.iter().position(|&b| b == b'\n').expect("head line");
-    let raw = &message[newline + 1..];
-    let compressed = head[flags_at] == "1";
-    let size: usize = head[flags_at + 1].parse().expect("uncompressed size");
-    if !compressed {
-        assert_eq!(raw.len(), size);
-        return raw.to_vec();
-    }
-    let mut out = Vec::new();
-    flate2::read::ZlibDecoder::new(raw)
-        .read_to_end(&mut out)
-        .expect("zlib body");
-    assert_eq!(out.len(), size);
-    out
-}
-
-/// The changesets of one message; `fields` numbers precede each changeset, the
-/// last of them its size.
-fn entries(mut body: &[u8], fields: usize) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    while !body.is_empty() {
-        let size = (0..fields)
-            .map(|_| number(&mut body))
-            .last()
-            .expect("fields");
-        let size = usize::try_from(size).expect("size");
-        out.push(body[..size].to_vec());
-        body = &body[size..];
-    }
-    out
+        .find_map(|r| r["protocol"].as_str())
+        .expect("connected event");
+    let number: u32 = chosen
+        .rsplit(['#', '/'])
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("version number");
+    ProtocolVersion::new(number).expect("supported version")
 }
 
 fn captured_entries() -> (usize, Vec<Entry>) {
@@ -79,30 +47,41 @@ fn captured_entries() -> (usize, Vec<Entry>) {
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .collect();
     files.sort();
+    let limits = Limits::default();
     for file in files {
-        for (line_no, line) in fs::read_to_string(&file)
+        let records: Vec<serde_json::Value> = fs::read_to_string(&file)
             .expect("jsonl")
             .lines()
-            .enumerate()
-        {
-            let record: serde_json::Value = serde_json::from_str(line).expect("json line");
-            let Some(head) = record["head"].as_str() else {
+            .map(|l| serde_json::from_str(l).expect("json line"))
+            .collect();
+        let version = version(&records);
+        for (line_no, record) in records.iter().enumerate() {
+            let Some(hex) = record["hex"].as_str() else {
                 continue;
             };
-            let fields: Vec<&str> = head.split(' ').collect();
-            let (kind, body) = match fields[0] {
-                "upload" => (Kind::Upload, 2),
-                "download" => (Kind::Download, fields.len() - 3),
-                _ => continue,
+            let message = hex::decode(hex).expect("valid hex");
+            let origin = |n: usize| format!("{}:{} entry {n}", short(&file), line_no + 1);
+            let (kind, changesets): (Kind, Vec<Vec<u8>>) = if record["dir"] == "send" {
+                match ClientMessage::parse(&message, version, &limits).expect("client message") {
+                    ClientMessage::Upload(up) => (
+                        Kind::Upload,
+                        up.changesets.into_iter().map(|e| e.changeset).collect(),
+                    ),
+                    _ => continue,
+                }
+            } else {
+                match ServerMessage::parse(&message, version, &limits).expect("server message") {
+                    ServerMessage::Download(down) => (
+                        Kind::Download,
+                        down.changesets.into_iter().map(|e| e.changeset).collect(),
+                    ),
+                    _ => continue,
+                }
             };
             messages += 1;
-            let message = hex::decode(record["hex"].as_str().expect("hex")).expect("valid hex");
-            let body = self::body(&message, &fields, body);
-            let per_entry = if kind == Kind::Upload { 5 } else { 6 };
-            for (n, bytes) in entries(&body, per_entry).into_iter().enumerate() {
-                let origin = format!("{}:{} entry {n}", short(&file), line_no + 1);
+            for (n, bytes) in changesets.into_iter().enumerate() {
                 out.push(Entry {
-                    origin,
+                    origin: origin(n),
                     kind,
                     bytes,
                 });
