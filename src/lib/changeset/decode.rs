@@ -6,7 +6,7 @@ use super::instruction::*;
 use super::limits::Limits;
 use super::path::{by_last_element, ElementPath, Location, Path, PathElement};
 use super::payload::{Link, Payload, PayloadType, PrimaryKey};
-use super::reader::Reader;
+use super::reader::{Fail, Reader};
 use super::scalar::{Decimal128, GlobalKey, ObjectId, Timestamp, Uuid};
 use super::schema::*;
 use super::Changeset;
@@ -23,6 +23,10 @@ pub fn decode(input: &[u8]) -> Result<Changeset, DecodeError> {
 /// first use (the client's lazy layout, the server's table-first layout, or any
 /// interleaving between them).
 pub fn decode_with_limits(input: &[u8], limits: Limits) -> Result<Changeset, DecodeError> {
+    records(input, limits).map_err(|e| *e)
+}
+
+fn records(input: &[u8], limits: Limits) -> Result<Changeset, Fail> {
     let mut r = Reader::new(input, limits);
     let mut instructions = Vec::new();
     while !r.at_end() {
@@ -52,7 +56,7 @@ pub fn decode_with_limits(input: &[u8], limits: Limits) -> Result<Changeset, Dec
     })
 }
 
-fn intern_string(r: &mut Reader<'_>) -> Result<(), DecodeError> {
+fn intern_string(r: &mut Reader<'_>) -> Result<(), Fail> {
     let start = r.pos();
     let index = r.field(Field::StringIndex).u32()?;
     let expected = u32::try_from(r.strings.len()).unwrap_or(u32::MAX);
@@ -74,7 +78,7 @@ fn intern_string(r: &mut Reader<'_>) -> Result<(), DecodeError> {
     }
 }
 
-fn instruction(r: &mut Reader<'_>, kind: InstructionType) -> Result<Instruction, DecodeError> {
+fn instruction(r: &mut Reader<'_>, kind: InstructionType) -> Result<Instruction, Fail> {
     Ok(match kind {
         InstructionType::AddTable => Instruction::AddTable(add_table(r)?),
         InstructionType::EraseTable => Instruction::EraseTable(EraseTable {
@@ -127,7 +131,7 @@ fn instruction(r: &mut Reader<'_>, kind: InstructionType) -> Result<Instruction,
     })
 }
 
-fn add_table(r: &mut Reader<'_>) -> Result<AddTable, DecodeError> {
+fn add_table(r: &mut Reader<'_>) -> Result<AddTable, Fail> {
     let table = r.field(Field::Table).class_name()?;
     let start = r.pos();
     let table_type = match r.field(Field::TableType).u8()? {
@@ -155,7 +159,7 @@ fn add_table(r: &mut Reader<'_>) -> Result<AddTable, DecodeError> {
     Ok(AddTable { table, table_type })
 }
 
-fn add_column(r: &mut Reader<'_>) -> Result<AddColumn, DecodeError> {
+fn add_column(r: &mut Reader<'_>) -> Result<AddColumn, Fail> {
     let table = r.field(Field::Table).class_name()?;
     let field = r.field(Field::Field).interned()?;
     let type_start = r.pos();
@@ -191,7 +195,7 @@ fn add_column(r: &mut Reader<'_>) -> Result<AddColumn, DecodeError> {
     })
 }
 
-fn update(r: &mut Reader<'_>) -> Result<Update, DecodeError> {
+fn update(r: &mut Reader<'_>) -> Result<Update, Fail> {
     let (table, object, field, elements) = location_parts(r)?;
     let value = payload(r.field(Field::Value))?;
     let target = match by_last_element(elements) {
@@ -220,7 +224,7 @@ fn update(r: &mut Reader<'_>) -> Result<Update, DecodeError> {
 type Parts = (ByteString, PrimaryKey, ByteString, Vec<PathElement>);
 
 /// The prefix shared by all path instructions: table, object, field, path.
-fn location_parts(r: &mut Reader<'_>) -> Result<Parts, DecodeError> {
+fn location_parts(r: &mut Reader<'_>) -> Result<Parts, Fail> {
     let table = r.field(Field::Table).class_name()?;
     let object = primary_key(r.field(Field::Object))?;
     let field = r.field(Field::Field).interned()?;
@@ -228,7 +232,7 @@ fn location_parts(r: &mut Reader<'_>) -> Result<Parts, DecodeError> {
     Ok((table, object, field, path))
 }
 
-fn any_location(r: &mut Reader<'_>) -> Result<Location, DecodeError> {
+fn any_location(r: &mut Reader<'_>) -> Result<Location, Fail> {
     let (table, object, field, elements) = location_parts(r)?;
     Ok(Location {
         table,
@@ -238,7 +242,7 @@ fn any_location(r: &mut Reader<'_>) -> Result<Location, DecodeError> {
     })
 }
 
-fn element_location(r: &mut Reader<'_>) -> Result<Location<ElementPath>, DecodeError> {
+fn element_location(r: &mut Reader<'_>) -> Result<Location<ElementPath>, Fail> {
     let (table, object, field) = (
         r.field(Field::Table).class_name()?,
         primary_key(r.field(Field::Object))?,
@@ -262,7 +266,7 @@ fn element_location(r: &mut Reader<'_>) -> Result<Location<ElementPath>, DecodeE
     })
 }
 
-fn path(r: &mut Reader<'_>) -> Result<Vec<PathElement>, DecodeError> {
+fn path(r: &mut Reader<'_>) -> Result<Vec<PathElement>, Fail> {
     let start = r.pos();
     let length = r.u32()?;
     if usize::try_from(length).map_or(true, |n| n > r.limits.max_path_depth) {
@@ -285,21 +289,21 @@ fn path(r: &mut Reader<'_>) -> Result<Vec<PathElement>, DecodeError> {
     Ok(elements)
 }
 
-fn payload_type(r: &mut Reader<'_>) -> Result<PayloadType, DecodeError> {
+fn payload_type(r: &mut Reader<'_>) -> Result<PayloadType, Fail> {
     let start = r.pos();
     let tag = r.i64()?;
     PayloadType::from_tag(tag)
         .ok_or_else(|| r.error_at(start, Kind::UnknownPayloadType { found: tag }))
 }
 
-fn collection_type(r: &mut Reader<'_>) -> Result<CollectionType, DecodeError> {
+fn collection_type(r: &mut Reader<'_>) -> Result<CollectionType, Fail> {
     let start = r.pos();
     let code = r.u8()?;
     CollectionType::from_code(code)
         .ok_or_else(|| r.error_at(start, Kind::UnknownCollectionType { found: code }))
 }
 
-fn primary_key(r: &mut Reader<'_>) -> Result<PrimaryKey, DecodeError> {
+fn primary_key(r: &mut Reader<'_>) -> Result<PrimaryKey, Fail> {
     let start = r.pos();
     Ok(match payload_type(r)? {
         PayloadType::Null => PrimaryKey::Null,
@@ -318,7 +322,7 @@ fn primary_key(r: &mut Reader<'_>) -> Result<PrimaryKey, DecodeError> {
     })
 }
 
-fn payload(r: &mut Reader<'_>) -> Result<Payload, DecodeError> {
+fn payload(r: &mut Reader<'_>) -> Result<Payload, Fail> {
     let start = r.pos();
     Ok(match payload_type(r)? {
         PayloadType::Null => Payload::Null,
@@ -348,7 +352,7 @@ fn payload(r: &mut Reader<'_>) -> Result<Payload, DecodeError> {
     })
 }
 
-fn timestamp(r: &mut Reader<'_>) -> Result<Timestamp, DecodeError> {
+fn timestamp(r: &mut Reader<'_>) -> Result<Timestamp, Fail> {
     let start = r.pos();
     let seconds = r.i64()?;
     let nanoseconds = r.i64()?;
@@ -366,7 +370,7 @@ fn timestamp(r: &mut Reader<'_>) -> Result<Timestamp, DecodeError> {
         })
 }
 
-fn decimal(r: &mut Reader<'_>) -> Result<Decimal128, DecodeError> {
+fn decimal(r: &mut Reader<'_>) -> Result<Decimal128, Fail> {
     let start = r.pos();
     let coefficient = r.coefficient()?;
     if coefficient >> Decimal128::COEFFICIENT_BITS != 0 {

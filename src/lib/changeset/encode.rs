@@ -1,7 +1,5 @@
 //! [`Changeset`] to bytes, in realm-core's table-first layout or a client's lazy one.
 
-use std::collections::HashMap;
-
 use super::bytes::ByteString;
 use super::decode::INTERN_STRING_TAG;
 use super::instruction::*;
@@ -9,6 +7,7 @@ use super::path::{Location, PathElement};
 use super::payload::{Payload, PrimaryKey};
 use super::scalar::Decimal128;
 use super::schema::{AddColumn, AddTable, CollectionType, ColumnType, TableType};
+use super::string_index::StringIndex;
 use super::strings::for_each_interned;
 use super::varint::{write_i64, write_u128, write_u64};
 use super::Changeset;
@@ -38,16 +37,12 @@ pub fn encode(changeset: &Changeset) -> Vec<u8> {
 /// bytes at all, as realm-core's server writes it. Varints are minimal, bools
 /// `00`/`01`, path names are marked with `40`.
 pub fn encode_with_layout(changeset: &Changeset, layout: Layout) -> Vec<u8> {
-    let out = Vec::new();
     if changeset.instructions.is_empty() {
-        return out;
+        return Vec::new();
     }
-    let table = complete_table(changeset);
-    let index: HashMap<&[u8], u32> = table
-        .iter()
-        .zip(0..)
-        .map(|(s, i)| (s.as_bytes(), i))
-        .collect();
+    let (table, index) = complete_table(changeset);
+    let names: usize = table.iter().map(|s| s.len() + 3).sum();
+    let out = Vec::with_capacity(names + 16 * changeset.instructions.len());
     let mut w = Writer { out, index };
     match layout {
         Layout::TableFirst => {
@@ -72,15 +67,23 @@ pub fn encode_with_layout(changeset: &Changeset, layout: Layout) -> Vec<u8> {
     w.out
 }
 
-/// `changeset.strings` followed by the referenced strings it lacks, in first-use order.
-fn complete_table(changeset: &Changeset) -> Vec<ByteString> {
-    let mut table = changeset.strings.clone();
+/// `changeset.strings` followed by the referenced strings it lacks, in first-use
+/// order, with each string's wire index.
+fn complete_table(changeset: &Changeset) -> (Vec<&ByteString>, StringIndex<'_>) {
+    let mut table: Vec<&ByteString> = changeset.strings.iter().collect();
+    let mut index = StringIndex::with_capacity(table.len());
+    for (s, i) in table.iter().zip(0..) {
+        index.insert(s, i);
+    }
     for instruction in &changeset.instructions {
         for_each_interned(instruction, &mut |s| {
-            table.intern(s);
+            let next = u32::try_from(table.len()).unwrap_or(u32::MAX);
+            if index.insert(s, next) {
+                table.push(s);
+            }
         });
     }
-    table.iter().cloned().collect()
+    (table, index)
 }
 
 impl Changeset {
@@ -97,11 +100,11 @@ impl Changeset {
 
 struct Writer<'a> {
     out: Vec<u8>,
-    index: HashMap<&'a [u8], u32>,
+    index: StringIndex<'a>,
 }
 
 impl Writer<'_> {
-    fn define(&mut self, strings: &[ByteString]) {
+    fn define(&mut self, strings: &[&ByteString]) {
         for s in strings {
             write_u64(&mut self.out, INTERN_STRING_TAG);
             let i = self.index_of(s);
@@ -113,7 +116,7 @@ impl Writer<'_> {
     /// The wire index of a string known to be in the table (`complete_table` put
     /// every referenced string there).
     fn index_of(&self, s: &ByteString) -> u32 {
-        self.index.get(s.as_bytes()).copied().unwrap_or_default()
+        self.index.get(s).unwrap_or_default()
     }
 
     fn interned(&mut self, s: &ByteString) {

@@ -30,6 +30,7 @@ mod reader;
 pub mod render;
 mod scalar;
 mod schema;
+mod string_index;
 mod strings;
 mod varint;
 

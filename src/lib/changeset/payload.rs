@@ -201,12 +201,14 @@ impl Payload {
     }
 
     /// realm-core's `same_payload`: like `==`, except that floats compare with IEEE
-    /// semantics (NaN ≠ NaN, `0.0` = `-0.0`). This is the equality the merge rules
-    /// use to decide whether two concurrent writes wrote the same value.
+    /// semantics (NaN ≠ NaN, `0.0` = `-0.0`) and decimals by value (`1.0` =
+    /// `1.00`). This is the equality the merge rules use to decide whether two
+    /// concurrent writes wrote the same value.
     pub fn same_value(&self, other: &Payload) -> bool {
         match (self, other) {
             (Payload::Float(a), Payload::Float(b)) => a == b,
             (Payload::Double(a), Payload::Double(b)) => a == b,
+            (Payload::Decimal(a), Payload::Decimal(b)) => a.same_value(*b),
             _ => self == other,
         }
     }

@@ -7,6 +7,10 @@ use super::limits::{Limits, MAX_CLASS_NAME_LEN};
 use super::strings::StringTable;
 use super::varint::{self, VarintError};
 
+/// A decode error, boxed while it travels up: every primitive read returns a
+/// `Result`, and keeping the error out of line keeps those results small.
+pub(crate) type Fail = Box<DecodeError>;
+
 pub(crate) struct Reader<'a> {
     input: &'a [u8],
     pos: usize,
@@ -43,13 +47,13 @@ impl<'a> Reader<'a> {
     }
 
     /// An error at `offset` in the current record and field.
-    pub(crate) fn error_at(&self, offset: usize, kind: DecodeErrorKind) -> DecodeError {
-        DecodeError {
+    pub(crate) fn error_at(&self, offset: usize, kind: DecodeErrorKind) -> Fail {
+        Box::new(DecodeError {
             offset,
             record: self.record,
             field: self.field,
             kind,
-        }
+        })
     }
 
     fn remaining(&self) -> &'a [u8] {
@@ -57,7 +61,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a varint; returns its magnitude and sign flag.
-    fn varint(&mut self, width: IntWidth) -> Result<(u64, bool), DecodeError> {
+    fn varint(&mut self, width: IntWidth) -> Result<(u64, bool), Fail> {
         let start = self.pos;
         match varint::read(self.remaining(), width) {
             Ok((magnitude, negative, len)) => {
@@ -68,40 +72,40 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub(crate) fn i64(&mut self) -> Result<i64, DecodeError> {
+    pub(crate) fn i64(&mut self) -> Result<i64, Fail> {
         let (magnitude, negative) = self.varint(IntWidth::I64)?;
         // The magnitude is at most i64::MAX (checked by the varint reader).
         let value = i64::try_from(magnitude).unwrap_or(i64::MAX);
         Ok(if negative { !value } else { value })
     }
 
-    pub(crate) fn i32(&mut self) -> Result<i32, DecodeError> {
+    pub(crate) fn i32(&mut self) -> Result<i32, Fail> {
         let (magnitude, negative) = self.varint(IntWidth::I32)?;
         let value = i32::try_from(magnitude).unwrap_or(i32::MAX);
         Ok(if negative { !value } else { value })
     }
 
-    pub(crate) fn u64(&mut self) -> Result<u64, DecodeError> {
+    pub(crate) fn u64(&mut self) -> Result<u64, Fail> {
         Ok(self.varint(IntWidth::U64)?.0)
     }
 
-    pub(crate) fn u32(&mut self) -> Result<u32, DecodeError> {
+    pub(crate) fn u32(&mut self) -> Result<u32, Fail> {
         let magnitude = self.varint(IntWidth::U32)?.0;
         Ok(u32::try_from(magnitude).unwrap_or(u32::MAX))
     }
 
-    pub(crate) fn u8(&mut self) -> Result<u8, DecodeError> {
+    pub(crate) fn u8(&mut self) -> Result<u8, Fail> {
         let magnitude = self.varint(IntWidth::U8)?.0;
         Ok(u8::try_from(magnitude).unwrap_or(u8::MAX))
     }
 
     /// A `vint<u8>` bool: any non-zero value is true, as in the reference.
-    pub(crate) fn bool(&mut self) -> Result<bool, DecodeError> {
+    pub(crate) fn bool(&mut self) -> Result<bool, Fail> {
         Ok(self.u8()? != 0)
     }
 
     /// A Decimal128 coefficient varint.
-    pub(crate) fn coefficient(&mut self) -> Result<u128, DecodeError> {
+    pub(crate) fn coefficient(&mut self) -> Result<u128, Fail> {
         let start = self.pos;
         match varint::read_coefficient(self.remaining()) {
             Ok((value, len)) => {
@@ -113,7 +117,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next `len` raw bytes.
-    fn bytes(&mut self, len: u64) -> Result<&'a [u8], DecodeError> {
+    fn bytes(&mut self, len: u64) -> Result<&'a [u8], Fail> {
         let start = self.pos;
         let remaining = self.remaining();
         let slice = usize::try_from(len)
@@ -133,7 +137,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A fixed-size array (float, double, ObjectId, UUID).
-    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], Fail> {
         let slice = self.bytes(N as u64)?;
         let mut out = [0u8; N];
         out.copy_from_slice(slice);
@@ -145,7 +149,7 @@ impl<'a> Reader<'a> {
         &mut self,
         max: usize,
         too_long: fn(u64, usize) -> DecodeErrorKind,
-    ) -> Result<&'a [u8], DecodeError> {
+    ) -> Result<&'a [u8], Fail> {
         let start = self.pos;
         let len = self.u64()?;
         if usize::try_from(len).map_or(true, |n| n > max) {
@@ -155,7 +159,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A String payload or InternString body.
-    pub(crate) fn string(&mut self) -> Result<&'a [u8], DecodeError> {
+    pub(crate) fn string(&mut self) -> Result<&'a [u8], Fail> {
         let max = self.limits.max_string_len;
         self.sized(max, |length, max| DecodeErrorKind::StringTooLong {
             length,
@@ -164,7 +168,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A Binary payload.
-    pub(crate) fn binary(&mut self) -> Result<&'a [u8], DecodeError> {
+    pub(crate) fn binary(&mut self) -> Result<&'a [u8], Fail> {
         let max = self.limits.max_binary_len;
         self.sized(max, |length, max| DecodeErrorKind::BinaryTooLong {
             length,
@@ -173,7 +177,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A reference to an already defined interned string.
-    pub(crate) fn interned(&mut self) -> Result<ByteString, DecodeError> {
+    pub(crate) fn interned(&mut self) -> Result<ByteString, Fail> {
         let start = self.pos;
         let index = self.u32()?;
         match self.strings.get(index) {
@@ -186,7 +190,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An interned class name, which Realm limits to 57 bytes.
-    pub(crate) fn class_name(&mut self) -> Result<ByteString, DecodeError> {
+    pub(crate) fn class_name(&mut self) -> Result<ByteString, Fail> {
         let start = self.pos;
         let name = self.interned()?;
         if name.len() > MAX_CLASS_NAME_LEN {

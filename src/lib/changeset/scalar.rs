@@ -76,8 +76,9 @@ impl Timestamp {
 ///
 /// The wire format splits the pattern purely by bit position (113-bit
 /// coefficient, 14-bit exponent, sign), so every pattern, NaN and infinities
-/// included, survives a decode/encode round trip unchanged. Equality is bitwise
-/// (`1.0` and `1.00` differ), matching what realm-core compares.
+/// included, survives a decode/encode round trip unchanged. `==` is bitwise, so
+/// round trips can be checked exactly (`1.0` and `1.00` differ); realm-core
+/// compares decimals by value, which [`Decimal128::same_value`] does.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Decimal128 {
     bits: u128,
@@ -132,6 +133,76 @@ impl Decimal128 {
     pub fn is_negative(self) -> bool {
         self.bits >> 127 == 1
     }
+
+    /// realm-core's `Decimal128::operator==`: equal numbers are equal whatever
+    /// their exponents (`1.0` = `1.00`, `0` = `-0`), NaN equals nothing but the
+    /// null pattern equals itself. Used by the merge rules to compare writes.
+    pub fn same_value(self, other: Decimal128) -> bool {
+        if self.bits == NULL_DECIMAL && other.bits == NULL_DECIMAL {
+            return true;
+        }
+        match (self.class(), other.class()) {
+            (Class::NaN, _) | (_, Class::NaN) => false,
+            (Class::Infinite, Class::Infinite) => self.is_negative() == other.is_negative(),
+            (Class::Finite(c1, e1), Class::Finite(c2, e2)) => {
+                if c1 == 0 || c2 == 0 {
+                    return c1 == c2;
+                }
+                if self.is_negative() != other.is_negative() {
+                    return false;
+                }
+                // Scale the one with the larger exponent down to the other's.
+                let ((big_c, big_e), (small_c, small_e)) = if e1 >= e2 {
+                    ((c1, e1), (c2, e2))
+                } else {
+                    ((c2, e2), (c1, e1))
+                };
+                u32::try_from(big_e - small_e)
+                    .ok()
+                    .and_then(|d| 10u128.checked_pow(d))
+                    .and_then(|scale| big_c.checked_mul(scale))
+                    .is_some_and(|scaled| scaled == small_c)
+            }
+            _ => false,
+        }
+    }
+
+    /// The value as IEEE 754-2008 defines it (not the wire split): NaN, infinity,
+    /// or coefficient and exponent, with non-canonical coefficients (above
+    /// 10^34 − 1) read as zero.
+    fn class(self) -> Class {
+        let hi = (self.bits >> 64) as u64;
+        if hi & 0x7C00_0000_0000_0000 == 0x7C00_0000_0000_0000 {
+            return Class::NaN;
+        }
+        if hi & 0x7800_0000_0000_0000 == 0x7800_0000_0000_0000 {
+            return Class::Infinite;
+        }
+        let (coefficient, biased) = if hi & 0x6000_0000_0000_0000 == 0x6000_0000_0000_0000 {
+            (0, (hi >> 47) & 0x3FFF)
+        } else {
+            (self.bits & Self::COEFFICIENT_MASK, (hi >> 49) & 0x3FFF)
+        };
+        let coefficient = if coefficient > MAX_CANONICAL_COEFFICIENT {
+            0
+        } else {
+            coefficient
+        };
+        let exponent = i32::try_from(biased).unwrap_or(0) - Self::EXPONENT_BIAS;
+        Class::Finite(coefficient, exponent)
+    }
+}
+
+/// The BID pattern realm-core uses for a null Decimal128.
+pub(crate) const NULL_DECIMAL: u128 = 0x7c00_0000_0000_0000 << 64 | 0xaa;
+
+/// 10^34 − 1, the largest coefficient decimal128 defines.
+pub(crate) const MAX_CANONICAL_COEFFICIENT: u128 = 10u128.pow(34) - 1;
+
+enum Class {
+    NaN,
+    Infinite,
+    Finite(u128, i32),
 }
 
 impl fmt::Debug for Decimal128 {

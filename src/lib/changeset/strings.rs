@@ -1,6 +1,6 @@
 //! The per-changeset interned-string table, and which strings an instruction interns.
 
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap};
 
 use super::bytes::ByteString;
 use super::instruction::{Instruction, UpdateTarget};
@@ -63,16 +63,16 @@ impl StringTable {
     /// Appends `s` and returns its index; `Err(Some(existing))` if it is already
     /// present, `Err(None)` if the table is full.
     pub(crate) fn insert_new(&mut self, s: &ByteString) -> Result<u32, Option<u32>> {
-        if let Some(existing) = self.position(s.as_bytes()) {
-            return Err(Some(existing));
+        let index = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
+        match self.positions.entry(s.clone()) {
+            Entry::Occupied(existing) => Err(Some(*existing.get())),
+            Entry::Vacant(_) if index == u32::MAX => Err(None),
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+                self.strings.push(s.clone());
+                Ok(index)
+            }
         }
-        let index = u32::try_from(self.strings.len()).map_err(|_| None)?;
-        if index == u32::MAX {
-            return Err(None);
-        }
-        self.strings.push(s.clone());
-        self.positions.insert(s.clone(), index);
-        Ok(index)
     }
 }
 
@@ -105,7 +105,10 @@ impl<S: Into<ByteString>> FromIterator<S> for StringTable {
 
 /// Calls `f` with every interned string `instruction` references, in the order the
 /// encoder writes them (duplicates included).
-pub(crate) fn for_each_interned(instruction: &Instruction, f: &mut impl FnMut(&ByteString)) {
+pub(crate) fn for_each_interned<'a>(
+    instruction: &'a Instruction,
+    f: &mut impl FnMut(&'a ByteString),
+) {
     match instruction {
         Instruction::AddTable(i) => {
             f(&i.table);
@@ -159,7 +162,7 @@ pub(crate) fn for_each_interned(instruction: &Instruction, f: &mut impl FnMut(&B
     }
 }
 
-fn location_strings<P>(location: &Location<P>, f: &mut impl FnMut(&ByteString))
+fn location_strings<'a, P>(location: &'a Location<P>, f: &mut impl FnMut(&'a ByteString))
 where
     P: std::ops::Deref<Target = [PathElement]>,
 {
@@ -173,13 +176,13 @@ where
     }
 }
 
-fn key_strings(key: &PrimaryKey, f: &mut impl FnMut(&ByteString)) {
+fn key_strings<'a>(key: &'a PrimaryKey, f: &mut impl FnMut(&'a ByteString)) {
     if let PrimaryKey::String(s) = key {
         f(s);
     }
 }
 
-fn payload_strings(payload: &Payload, f: &mut impl FnMut(&ByteString)) {
+fn payload_strings<'a>(payload: &'a Payload, f: &mut impl FnMut(&'a ByteString)) {
     if let Payload::Link(link) = payload {
         f(&link.table);
         key_strings(&link.key, f);

@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Write};
 
-use crate::changeset::scalar::{Decimal128, Timestamp};
+use crate::changeset::scalar::{Decimal128, Timestamp, MAX_CANONICAL_COEFFICIENT, NULL_DECIMAL};
 
 /// C's `%.17g`: 17 significant digits (enough to read back the same double),
 /// trailing zeros removed, exponent form below 1e-4 and from 1e17 on. This is
@@ -104,9 +104,6 @@ fn civil_from_days(days: i128) -> (i128, u32, u32) {
     (year, small(month), small(day))
 }
 
-/// The BID pattern realm-core uses for a null Decimal128.
-const NULL_DECIMAL: u128 = 0x7c00_0000_0000_0000 << 64 | 0xaa;
-
 /// realm-core's `Decimal128::to_string`, see [`Decimal128`]'s `Display`.
 pub(crate) fn write_decimal(f: &mut fmt::Formatter<'_>, d: Decimal128) -> fmt::Result {
     let bits = d.to_bits();
@@ -158,13 +155,15 @@ fn write_intel_form(f: &mut fmt::Formatter<'_>, bits: u128) -> fmt::Result {
     if hi & 0x7800_0000_0000_0000 == 0x7800_0000_0000_0000 {
         return write!(f, "{sign}Inf");
     }
-    let max_canonical: u128 = 10u128.pow(34) - 1;
     let (coefficient, biased) = if hi & 0x6000_0000_0000_0000 == 0x6000_0000_0000_0000 {
         // "Large coefficient" form: always above 10^34 − 1, hence non-canonical.
         (0, (hi >> 47) & 0x3FFF)
     } else {
         let c = bits & ((1u128 << 113) - 1);
-        (if c > max_canonical { 0 } else { c }, (hi >> 49) & 0x3FFF)
+        (
+            if c > MAX_CANONICAL_COEFFICIENT { 0 } else { c },
+            (hi >> 49) & 0x3FFF,
+        )
     };
     let exponent = i64::try_from(biased).unwrap_or(0) - i64::from(Decimal128::EXPONENT_BIAS);
     let exp_sign = if exponent < 0 { '-' } else { '+' };
