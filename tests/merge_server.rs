@@ -297,5 +297,5 @@ fn downloads_merge_with_the_pending_changesets_after_their_cursor() {
     );
     // Had the server integrated 5 too, the download applies unchanged.
     let out = integrate_downloads(&mut local, 2, &[download(5)], &OPTIONS).expect("integrates");
-    assert_eq!(out, [theirs.clone()]);
+    assert_eq!(out, std::slice::from_ref(&theirs));
 }
