@@ -44,11 +44,7 @@ fn run_all(name: &str, profile: Profile, options: MergeOptions) -> Stats {
             eprintln!("{name}: {seed} seeds passed after {:.0?}", start.elapsed());
         }
         match run(seed, &config(seed, profile, options)) {
-            Ok(stats) => {
-                total.commits += stats.commits;
-                total.server_merges += stats.server_merges;
-                total.client_merges += stats.client_merges;
-            }
+            Ok(stats) => total.add(&stats),
             Err(failure) => panic!(
                 "{name}: seed {seed} failed (replay with CONVERGE_SEED={seed}):\n{failure:?}"
             ),

@@ -69,10 +69,16 @@ fn links_to_erased_objects_are_hidden_but_keep_their_list_position() {
         set(at("Person", 1, "best"), link("Dog", 1)),
         insert(at("Person", 1, "dogs").index(0), link("Dog", 1), 0),
         insert(at("Person", 1, "dogs").index(1), link("Dog", 2), 1),
+        set(at("Person", 1, "any"), link("Dog", 1)),
         erase_object("Dog", 1),
     ]);
     let person = |s: &State| final_state(s)["Person"][0].clone();
     assert_eq!(person(&state)["best"], json!(null));
+    assert_eq!(
+        person(&state)["any"],
+        json!(null),
+        "a Mixed link to a tombstone reads as null"
+    );
     assert_eq!(person(&state)["dogs"], json!([2]));
     // The tombstone still occupies position 0: sizes count it.
     let too_short = insert(at("Person", 1, "dogs").index(1), link("Dog", 3), 1);
@@ -91,6 +97,10 @@ fn links_to_erased_objects_are_hidden_but_keep_their_list_position() {
         .expect("applies");
     // Re-creating the key resolves the old links; Dog 3 was never created.
     assert_eq!(person(&state)["best"], json!(1));
+    assert_eq!(
+        person(&state)["any"],
+        json!({"$link": {"table": "class_Dog", "pk": 1}})
+    );
     assert_eq!(person(&state)["dogs"], json!([1, 2]));
 }
 

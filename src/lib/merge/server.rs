@@ -46,7 +46,7 @@ pub struct History<'a> {
 impl<'a> History<'a> {
     /// The latest server version.
     pub fn current_version(&self) -> u64 {
-        self.base_version + self.entries.len() as u64
+        self.base_version.saturating_add(self.entries.len() as u64)
     }
 
     /// The entry that produced server version `version`.
@@ -72,7 +72,7 @@ impl ReciprocalHistory {
     /// integrated `server_version` (§9.5): entries up to it are no longer needed.
     pub fn advance(&mut self, server_version: u64) {
         if server_version > self.base_version {
-            self.entries = self.entries.split_off(&(server_version + 1));
+            self.entries.retain(|v, _| *v > server_version);
             self.base_version = server_version;
         }
     }
@@ -135,7 +135,9 @@ pub fn integrate_uploads(
         } else {
             upload.origin_file_ident
         };
-        let window: Vec<(u64, &HistoryEntry)> = (lisv + 1..=current)
+        // `lisv < v <= current`, written so that no bound can overflow.
+        let window: Vec<(u64, &HistoryEntry)> = (lisv..current)
+            .map(|v| v + 1)
             .filter_map(|v| history.entry(v).map(|e| (v, e)))
             .filter(|(_, e)| {
                 e.origin_file_ident != client_file_ident && !e.changeset.instructions.is_empty()

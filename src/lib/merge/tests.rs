@@ -148,3 +148,68 @@ fn indexed_scan_equals_the_full_double_loop() {
     // Both outcomes must be exercised for the comparison to mean something.
     assert!(merged > 1000 && merged < 6000, "{merged} of 6000 merged");
 }
+
+/// Indices and sizes at the ends of `u32` merge without panicking: they wrap
+/// like realm-core's `uint32_t`, or fail a check.
+#[test]
+fn extreme_indices_never_panic() {
+    let extremes = [0, 1, u32::MAX - 1, u32::MAX];
+    let at = (
+        ByteString::from("A"),
+        PrimaryKey::Int(0),
+        ByteString::from("f"),
+    );
+    let mut shapes = Vec::new();
+    for &i in &extremes {
+        for &p in &extremes {
+            let element = |index| ElementPath::new(vec![PathElement::Index(i)], index);
+            shapes.push(Instruction::ArrayInsert(ArrayInsert {
+                location: loc(&at, ElementPath::new(Vec::new(), i)),
+                value: Payload::Null,
+                prior_size: p,
+            }));
+            shapes.push(Instruction::ArrayMove(ArrayMove {
+                location: loc(&at, ElementPath::new(Vec::new(), i)),
+                ndx_2: p,
+                prior_size: p,
+            }));
+            shapes.push(Instruction::ArrayErase(ArrayErase {
+                location: loc(&at, element(p)),
+                prior_size: p,
+            }));
+            shapes.push(Instruction::Update(Update {
+                target: UpdateTarget::ListElement {
+                    location: loc(&at, element(i)),
+                    prior_size: p,
+                },
+                value: Payload::Int(i64::MAX),
+            }));
+        }
+    }
+    let changesets: Vec<Changeset> = shapes
+        .into_iter()
+        .map(|i| Changeset::new(vec![i]))
+        .collect();
+    let mut outcomes = (0, 0);
+    for a in &changesets {
+        for b in &changesets {
+            for corrected in [false, true] {
+                let options = MergeOptions {
+                    corrected_nested_move: corrected,
+                    corrected_erase_column: corrected,
+                };
+                let result = merge_with(
+                    &inputs(std::slice::from_ref(a), 1, 2),
+                    &inputs(std::slice::from_ref(b), 2, 3),
+                    &options,
+                    Scan::Indexed,
+                );
+                match result {
+                    Ok(_) => outcomes.0 += 1,
+                    Err(_) => outcomes.1 += 1,
+                }
+            }
+        }
+    }
+    assert!(outcomes.0 > 0 && outcomes.1 > 0, "{outcomes:?}");
+}

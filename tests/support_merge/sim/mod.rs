@@ -43,6 +43,19 @@ pub struct Stats {
     pub server_merges: usize,
     /// Downloads a client merged with at least one pending changeset.
     pub client_merges: usize,
+    /// Committed instructions by wire tag (AddTable = 0 … SetErase = 13).
+    pub kinds: [usize; 14],
+}
+
+impl Stats {
+    pub fn add(&mut self, other: &Stats) {
+        self.commits += other.commits;
+        self.server_merges += other.server_merges;
+        self.client_merges += other.client_merges;
+        for (total, n) in self.kinds.iter_mut().zip(other.kinds) {
+            *total += n;
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -198,6 +211,17 @@ impl Sim<'_> {
             changeset,
         });
         self.stats.commits += 1;
+        if let Some(Outgoing { changeset, .. }) = client.outgoing.last() {
+            for i in &changeset.instructions {
+                if let Some(n) = self
+                    .stats
+                    .kinds
+                    .get_mut(usize::from(i.instruction_type().tag()))
+                {
+                    *n += 1;
+                }
+            }
+        }
     }
 
     fn send(&mut self, c: usize) {
