@@ -1,22 +1,36 @@
-//! The http service: health now; the auth routes, admin API, dashboard and metrics
-//! join it in later issues.
+//! The http service: health, the original's auth routes (`/auth...`) and the admin
+//! API (`/api/admin/v1/...`); the dashboard and metrics join later. Every body is
+//! documented in `docs/openapi.yaml`, errors are the original's problem JSON.
 
+mod api;
 mod health;
+mod login;
+mod problem;
 
+pub use api::{client_address, request_token, Api, ApiState, ClientAddr, JsonBody, RequestCaller};
 pub use health::{BoundAddresses, Health, HealthState};
+pub use problem::{InvalidParam, Problem, RealmProblem};
 
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::Router;
 
 /// Everything the http routes read.
 #[derive(Debug, Clone)]
 pub struct HttpState {
     pub health: HealthState,
+    pub api: ApiState,
 }
 
 /// The http service's routes.
 pub fn router(state: HttpState) -> Router {
+    let limit = state.api.api().max_body_bytes;
+    let api = Router::new()
+        .route("/auth", post(login::post_auth))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state.api);
     Router::new()
         .route("/health", get(health::get_health))
         .with_state(state.health)
+        .merge(api)
 }

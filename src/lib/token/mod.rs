@@ -40,6 +40,7 @@ pub use error::{KeyError, Malformed, Part, SignError, VerifyError};
 pub use id::{InvalidId, SessionId, UserId};
 pub use signer::{TokenForm, TokenSigner};
 pub use verifier::{inspect_unverified, TokenVerifier, ISSUED_AT_LEEWAY};
+pub use write::legacy_payload;
 
 /// Default lifetime of access tokens (`auth.access_token_ttl`, the original's
 /// `--access-token-ttl` default): short, because only expiry ends them.
