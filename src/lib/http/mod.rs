@@ -2,17 +2,19 @@
 //! API (`/api/admin/v1/...`); the dashboard and metrics join later. Every body is
 //! documented in `docs/openapi.yaml`, errors are the original's problem JSON.
 
+mod admin_api;
 mod api;
 mod health;
 mod login;
 mod problem;
 
+pub use admin_api::DEFAULT_PAGE_SIZE;
 pub use api::{client_address, request_token, Api, ApiState, ClientAddr, JsonBody, RequestCaller};
 pub use health::{BoundAddresses, Health, HealthState};
 pub use problem::{InvalidParam, Problem, RealmProblem};
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 
 /// Everything the http routes read.
@@ -27,6 +29,20 @@ pub fn router(state: HttpState) -> Router {
     let limit = state.api.api().max_body_bytes;
     let api = Router::new()
         .route("/auth", post(login::post_auth))
+        .route(
+            "/api/admin/v1/users",
+            get(admin_api::list_users).post(admin_api::create_user),
+        )
+        .route(
+            "/api/admin/v1/users/{user}",
+            get(admin_api::get_user)
+                .patch(admin_api::update_user)
+                .delete(admin_api::delete_user),
+        )
+        .route(
+            "/api/admin/v1/users/{user}/password",
+            put(admin_api::set_password),
+        )
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state.api);
     Router::new()
