@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod auth;
 pub mod changeset;
+pub mod client;
 pub mod config;
 pub mod http;
 pub mod init;

@@ -10,6 +10,7 @@ mod account;
 mod caller;
 mod error;
 mod login;
+mod mint;
 mod path;
 mod setup;
 mod throttle;
@@ -17,8 +18,11 @@ mod throttle;
 pub use caller::Caller;
 pub use error::AuthError;
 pub use login::{IssuedToken, PasswordLogin, USER_TOKEN_TTL};
+pub use mint::{inspect, mint, ClaimsJson, Expiry, Inspection, MintError, MintRequest, Minted};
 pub use path::{resolve_realm_path, PathError};
-pub use setup::{AuthSetup, SetupError, Started};
+pub use setup::{
+    admin_token, load_signer, load_verifier, verifier_of, AuthSetup, SetupError, Started,
+};
 pub use throttle::{Blocked, Throttle, ThrottleLimits};
 
 use std::path::PathBuf;

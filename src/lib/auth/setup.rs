@@ -96,3 +96,50 @@ impl AuthService {
         })
     }
 }
+
+/// The signer of `auth.private_key_path`.
+pub fn load_signer(config: &Config) -> Result<TokenSigner, SetupError> {
+    let private = &config.auth.private_key_path;
+    Ok(TokenSigner::new(
+        PrivateKey::read(private)
+            .map_err(key_err(private))?
+            .into_key_pair(),
+    ))
+}
+
+/// A verifier of `auth.public_key_path`, then `auth.previous_public_key_paths`.
+pub fn load_verifier(config: &Config) -> Result<TokenVerifier, SetupError> {
+    let paths =
+        std::iter::once(&config.auth.public_key_path).chain(&config.auth.previous_public_key_paths);
+    verifier_of(paths)
+}
+
+/// A verifier of the PEM public keys at `paths`, in order.
+pub fn verifier_of<'a>(
+    paths: impl IntoIterator<Item = &'a PathBuf>,
+) -> Result<TokenVerifier, SetupError> {
+    let mut public = Vec::new();
+    for path in paths {
+        public.push(
+            PublicKey::read(path)
+                .map_err(key_err(path))?
+                .pkcs1_der()
+                .to_vec(),
+        );
+    }
+    Ok(TokenVerifier::new(public)?)
+}
+
+/// The admin token of the configured root (`keys/admin_token.base64`), made when
+/// missing; with `rotate`, a new one replaces it and the old one is revoked in the
+/// admin store, which a running server consults on every request.
+pub fn admin_token(config: &Config, rotate: bool, now: SystemTime) -> Result<String, SetupError> {
+    let root = &config.storage.root_path;
+    let signer = load_signer(config)?;
+    if rotate {
+        let store = AdminStore::open_in_root(root)?;
+        Ok(store.rotate_admin_token(root, &signer, now)?)
+    } else {
+        Ok(ensure_admin_token(root, &signer)?)
+    }
+}
