@@ -15,6 +15,7 @@ mod path;
 mod setup;
 mod throttle;
 
+pub use account::PutUser;
 pub use caller::Caller;
 pub use error::AuthError;
 pub use login::{IssuedToken, PasswordLogin, USER_TOKEN_TTL};

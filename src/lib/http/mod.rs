@@ -2,6 +2,7 @@
 //! API (`/api/admin/v1/...`); the dashboard and metrics join later. Every body is
 //! documented in `docs/openapi.yaml`, errors are the original's problem JSON.
 
+mod account;
 mod admin_api;
 mod api;
 mod health;
@@ -14,7 +15,7 @@ pub use health::{BoundAddresses, Health, HealthState};
 pub use problem::{InvalidParam, Problem, RealmProblem};
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 
 /// Everything the http routes read.
@@ -29,6 +30,18 @@ pub fn router(state: HttpState) -> Router {
     let limit = state.api.api().max_body_bytes;
     let api = Router::new()
         .route("/auth", post(login::post_auth))
+        .route("/auth/revoke", post(account::revoke))
+        .route("/auth/users", put(account::put_user))
+        .route(
+            "/auth/users/{user_id}",
+            get(account::get_user).delete(account::delete_user),
+        )
+        .route("/auth/user/{user_id}", delete(account::delete_user))
+        .route(
+            "/auth/users/{provider}/{provider_id}",
+            get(account::get_user_by_account),
+        )
+        .route("/auth/{provider}", put(account::change_password))
         .route(
             "/api/admin/v1/users",
             get(admin_api::list_users).post(admin_api::create_user),
