@@ -769,7 +769,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__start)
-            opts="-d -a -p -l -f -h --data --address --port --loglevel --logfile --no-auto-keygen --private-key --public-key --https --https-key --https-cert --https-address --https-port --help"
+            opts="-d -a -p -l -f -h --data --address --port --loglevel --logfile --no-auto-keygen --private-key --public-key --https --https-key --https-cert --https-address --https-port --refresh-token-ttl --access-token-ttl --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,6 +836,14 @@ _ros() {
                     return 0
                     ;;
                 --https-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-token-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

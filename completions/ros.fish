@@ -55,6 +55,8 @@ complete -c ros -n "__fish_ros_using_subcommand start" -l https-key -d 'PEM key 
 complete -c ros -n "__fish_ros_using_subcommand start" -l https-cert -d 'PEM certificate chain of the HTTPS listener' -r -F
 complete -c ros -n "__fish_ros_using_subcommand start" -l https-address -d 'Address of the HTTPS listener' -r
 complete -c ros -n "__fish_ros_using_subcommand start" -l https-port -d 'Port of the HTTPS listener (1-65535)' -r
+complete -c ros -n "__fish_ros_using_subcommand start" -l refresh-token-ttl -d 'Lifetime of refresh tokens in seconds (default 315360000, ten years)' -r
+complete -c ros -n "__fish_ros_using_subcommand start" -l access-token-ttl -d 'Lifetime of access tokens in seconds (default 600)' -r
 complete -c ros -n "__fish_ros_using_subcommand start" -l no-auto-keygen -d 'Do not generate the key pair when it is missing'
 complete -c ros -n "__fish_ros_using_subcommand start" -l https -d 'Also listen with HTTPS'
 complete -c ros -n "__fish_ros_using_subcommand start" -s h -l help -d 'Print help'
