@@ -29,7 +29,10 @@ fn code(answer: &Answer) -> (u16, u64) {
 #[test]
 fn account_routes_check_their_caller_and_answer_as_documented() {
     let (_tmp, site) = init_site();
-    let serving = serve_site(&site, &[]);
+    let serving = serve_site(
+        &site,
+        &[("ROS_NETWORK__AUTHORIZATION_HEADER_NAME", "X-Realm-Auth")],
+    );
     let api = Api::new(format!("http://{}", serving.listening.http));
     let admin_token = std::fs::read_to_string(site.join("data/keys/admin_token.base64")).unwrap();
     let admin = Some(admin_token.trim());

@@ -232,7 +232,12 @@ fn admin_token_acts_as_admin_until_rotated_and_refresh_tokens_work() {
             .as_u16()
     };
     let first = stdout(&token(&site, &["admin"])).trim().to_string();
-    let file = std::fs::read_to_string(site.join("data/keys/admin_token.base64")).unwrap();
+    let path = site.join("data/keys/admin_token.base64");
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let file = std::fs::read_to_string(&path).unwrap();
     assert_eq!(first, file.trim());
     assert_eq!(
         json_out(&token(&site, &["admin", "--format", "json"]))["token"],
