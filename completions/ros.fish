@@ -31,6 +31,8 @@ complete -c ros -n "__fish_ros_needs_command" -f -a "serve" -d 'Run the server (
 complete -c ros -n "__fish_ros_needs_command" -f -a "start" -d 'Run the server with the original 3.x `ros start` flags'
 complete -c ros -n "__fish_ros_needs_command" -f -a "check-configuration" -d 'Check a configuration and report every problem found, with file, line and column'
 complete -c ros -n "__fish_ros_needs_command" -f -a "init" -d 'Create a configuration file, a key pair and a data directory'
+complete -c ros -n "__fish_ros_needs_command" -f -a "token" -d 'Key pairs, the admin token, minted tokens and what a token says'
+complete -c ros -n "__fish_ros_needs_command" -f -a "user" -d 'Manage users, through a running server or offline with --root'
 complete -c ros -n "__fish_ros_needs_command" -f -a "changeset" -d 'Inspect changesets (the binary format clients upload)'
 complete -c ros -n "__fish_ros_needs_command" -f -a "generate-assets" -d 'Write the man pages and shell completions generated from this CLI'
 complete -c ros -n "__fish_ros_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -53,6 +55,8 @@ complete -c ros -n "__fish_ros_using_subcommand start" -l https-key -d 'PEM key 
 complete -c ros -n "__fish_ros_using_subcommand start" -l https-cert -d 'PEM certificate chain of the HTTPS listener' -r -F
 complete -c ros -n "__fish_ros_using_subcommand start" -l https-address -d 'Address of the HTTPS listener' -r
 complete -c ros -n "__fish_ros_using_subcommand start" -l https-port -d 'Port of the HTTPS listener (1-65535)' -r
+complete -c ros -n "__fish_ros_using_subcommand start" -l refresh-token-ttl -d 'Lifetime of refresh tokens in seconds (default 315360000, ten years)' -r
+complete -c ros -n "__fish_ros_using_subcommand start" -l access-token-ttl -d 'Lifetime of access tokens in seconds (default 600)' -r
 complete -c ros -n "__fish_ros_using_subcommand start" -l no-auto-keygen -d 'Do not generate the key pair when it is missing'
 complete -c ros -n "__fish_ros_using_subcommand start" -l https -d 'Also listen with HTTPS'
 complete -c ros -n "__fish_ros_using_subcommand start" -s h -l help -d 'Print help'
@@ -68,6 +72,141 @@ json\t''"
 complete -c ros -n "__fish_ros_using_subcommand check-configuration" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand init" -l force -d 'Overwrite an existing configuration and key pair'
 complete -c ros -n "__fish_ros_using_subcommand init" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -f -a "keygen" -d 'Write a new RSA key pair: auth.key (mode 0600) and auth.pub'
+complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -f -a "admin" -d 'Print the admin token of the local server (made when missing)'
+complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -f -a "create" -d 'Sign a token with the local server\'s private key'
+complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -f -a "inspect" -d 'Check a token\'s signature and times and show what it says (exit 1 if not valid)'
+complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -l out-dir -d 'Directory for the two files' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -l force -d 'Replace existing files'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from admin" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from admin" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from admin" -l rotate -d 'Replace it with a new one; the old one stops working at once, also on the running server'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from admin" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l identity -d 'Whom the token speaks for: a user id, `__admin`, or any identity' -r
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l path -d 'The one Realm an access token opens (default: none, for the HTTP API)' -r
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l access -d 'Rights of an access token, comma separated [default: download,upload]' -r
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Lifetime: 10m, 1h, 30d (s, m, h, d), or never [default: the configured TTL]' -r
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l refresh -d 'A refresh token (a new login session of that user)'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l admin -d 'Mark the token\'s holder as an admin'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l jwt -d 'Write a JWT (RS256) instead of the legacy form'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from inspect" -l public-key -d 'Verify with these PEM public keys instead of the configuration\'s' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from inspect" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from inspect" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "keygen" -d 'Write a new RSA key pair: auth.key (mode 0600) and auth.pub'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "admin" -d 'Print the admin token of the local server (made when missing)'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "create" -d 'Sign a token with the local server\'s private key'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Check a token\'s signature and times and show what it says (exit 1 if not valid)'
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "list" -d 'List every user'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "show" -d 'Show one user'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "add" -d 'Create a user who logs in with USER as username and a password'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "remove" -d 'Remove a user (its Realms are kept)'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "passwd" -d 'Set a user\'s password'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "grant-admin" -d 'Make a user an admin'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "revoke-admin" -d 'Take admin rights from a user'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "disable" -d 'Disable a user: no logins, every token refused'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "enable" -d 'Enable a disabled user again'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l admin -d 'Make the user an admin'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from standard input (one line) instead of asking'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l yes -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l password-stdin -d 'Read the password from standard input (one line) instead of asking'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every user'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one user'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a user who logs in with USER as username and a password'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a user (its Realms are kept)'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Set a user\'s password'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "grant-admin" -d 'Make a user an admin'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "revoke-admin" -d 'Take admin rights from a user'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable a user: no logins, every token refused'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Enable a disabled user again'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -78,11 +217,26 @@ complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subco
 complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand generate-assets" -l out -d 'Directory that receives `man/` and `completions/`' -r -F
 complete -c ros -n "__fish_ros_using_subcommand generate-assets" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init changeset generate-assets help" -f -a "serve" -d 'Run the server (sync, http and proxy listeners) until SIGINT or SIGTERM'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init changeset generate-assets help" -f -a "start" -d 'Run the server with the original 3.x `ros start` flags'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init changeset generate-assets help" -f -a "check-configuration" -d 'Check a configuration and report every problem found, with file, line and column'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init changeset generate-assets help" -f -a "init" -d 'Create a configuration file, a key pair and a data directory'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init changeset generate-assets help" -f -a "changeset" -d 'Inspect changesets (the binary format clients upload)'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init changeset generate-assets help" -f -a "generate-assets" -d 'Write the man pages and shell completions generated from this CLI'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init changeset generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "serve" -d 'Run the server (sync, http and proxy listeners) until SIGINT or SIGTERM'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "start" -d 'Run the server with the original 3.x `ros start` flags'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "check-configuration" -d 'Check a configuration and report every problem found, with file, line and column'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "init" -d 'Create a configuration file, a key pair and a data directory'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "token" -d 'Key pairs, the admin token, minted tokens and what a token says'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "user" -d 'Manage users, through a running server or offline with --root'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "changeset" -d 'Inspect changesets (the binary format clients upload)'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "generate-assets" -d 'Write the man pages and shell completions generated from this CLI'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "keygen" -d 'Write a new RSA key pair: auth.key (mode 0600) and auth.pub'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "admin" -d 'Print the admin token of the local server (made when missing)'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Sign a token with the local server\'s private key'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "inspect" -d 'Check a token\'s signature and times and show what it says (exit 1 if not valid)'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "list" -d 'List every user'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "show" -d 'Show one user'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a user who logs in with USER as username and a password'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "remove" -d 'Remove a user (its Realms are kept)'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "passwd" -d 'Set a user\'s password'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "grant-admin" -d 'Make a user an admin'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "revoke-admin" -d 'Take admin rights from a user'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "disable" -d 'Disable a user: no logins, every token refused'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "enable" -d 'Enable a disabled user again'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from changeset" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions'

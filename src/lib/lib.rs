@@ -5,7 +5,9 @@
 //! module map: a module only uses the modules below it in that table's order.
 
 pub mod admin;
+pub mod auth;
 pub mod changeset;
+pub mod client;
 pub mod config;
 pub mod http;
 pub mod init;

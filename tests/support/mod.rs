@@ -2,6 +2,7 @@
 //! made by `ros init`, TLS material from a test CA, and a running server.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod openapi;
 pub mod server;
 pub mod tls;

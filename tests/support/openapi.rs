@@ -31,10 +31,69 @@ impl OpenApi {
     }
 
     /// The schema of a response body, as `$ref`-free as the document allows.
+    /// Panics when the document has no such response: every answer must be listed.
     pub fn response_schema(&self, path: &str, method: &str, status: &str) -> Value {
-        self.doc["paths"][path][method]["responses"][status]["content"]["application/json"]
-            ["schema"]
-            .clone()
+        let mut response = &self.doc["paths"][path][method]["responses"][status];
+        if let Some(r) = response.get("$ref").and_then(Value::as_str) {
+            let name = r.trim_start_matches("#/components/responses/");
+            response = &self.doc["components"]["responses"][name];
+        }
+        let schema = &response["content"]["application/json"]["schema"];
+        assert!(
+            !schema.is_null(),
+            "docs/openapi.yaml has no JSON response {status} for {method} {path}"
+        );
+        schema.clone()
+    }
+
+    /// Whether the document lists a response without a body (such as 204).
+    pub fn has_empty_response(&self, path: &str, method: &str, status: &str) -> bool {
+        let response = &self.doc["paths"][path][method]["responses"][status];
+        response.is_object() && response.get("content").is_none() && response.get("$ref").is_none()
+    }
+
+    /// The schema of a request body.
+    pub fn request_schema(&self, path: &str, method: &str) -> Value {
+        let schema = &self.doc["paths"][path][method]["requestBody"]["content"]["application/json"]
+            ["schema"];
+        assert!(
+            !schema.is_null(),
+            "docs/openapi.yaml has no request body for {method} {path}"
+        );
+        schema.clone()
+    }
+
+    /// Every (path, method) the document lists, paths starting with `prefix`.
+    pub fn operations(&self, prefix: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (path, item) in self.doc["paths"].as_object().into_iter().flatten() {
+            if !path.starts_with(prefix) {
+                continue;
+            }
+            for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
+                if ["get", "put", "post", "patch", "delete"].contains(&method.as_str()) {
+                    out.push((path.clone(), method.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Checks `value` against the response schema and panics with every error.
+    pub fn assert_response(&self, path: &str, method: &str, status: u16, value: &Value) {
+        let schema = self.response_schema(path, method, &status.to_string());
+        let errors = self.check(&schema, value);
+        assert!(
+            errors.is_empty(),
+            "{method} {path} {status} does not match docs/openapi.yaml: {errors:?}\n{value:#}"
+        );
+    }
+
+    /// Checks a request body against the document, so tests send what it promises.
+    pub fn assert_request(&self, path: &str, method: &str, value: &Value) {
+        let schema = self.request_schema(path, method);
+        let errors = self.check(&schema, value);
+        assert!(errors.is_empty(), "request {method} {path}: {errors:?}");
     }
 
     /// Every error found, each naming the JSON path; empty when `value` conforms.

@@ -35,6 +35,10 @@ pub enum Command {
     CheckConfiguration(commands::check_configuration::CheckArgs),
     /// Create a configuration file, a key pair and a data directory.
     Init(commands::init::InitArgs),
+    /// Key pairs, the admin token, minted tokens and what a token says.
+    Token(commands::token::TokenArgs),
+    /// Manage users, through a running server or offline with --root.
+    User(commands::user::UserArgs),
     /// Inspect changesets (the binary format clients upload).
     Changeset(commands::changeset::ChangesetArgs),
     /// Write the man pages and shell completions generated from this CLI.

@@ -7,5 +7,4 @@ pub const FAILED: i32 = 1;
 /// Usage or configuration error.
 pub const USAGE: i32 = 2;
 /// The server could not be reached.
-#[allow(dead_code)]
 pub const UNREACHABLE: i32 = 3;

@@ -69,6 +69,10 @@ pub enum AdminError {
     NoPasswordAccount(UserId),
     #[error("a provider name cannot be empty")]
     EmptyProvider,
+    #[error("a username cannot be empty")]
+    EmptyUsername,
+    #[error("a password cannot be empty")]
+    EmptyPassword,
     #[error("the default admin password is empty; set ROS_DEFAULT_PASSWORD to a non-empty password to have the realm-admin account created")]
     EmptyDefaultPassword,
     #[error("invalid password hashing parameters: {0}")]

@@ -6,6 +6,8 @@
 //! registry, permissions and offers arrive as later migrations.
 
 mod error;
+pub mod json;
+pub mod ops;
 mod passwords;
 mod revocation;
 mod schema;

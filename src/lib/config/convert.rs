@@ -4,6 +4,7 @@
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_yaml_ng::Value;
 
@@ -197,5 +198,106 @@ pub fn mapping(key: Key, input: Input) -> Converted<serde_json::Map<String, serd
             _ => Err(wrong(key, input)),
         },
         _ => Err(wrong(key, input)),
+    }
+}
+
+/// A positive duration: whole seconds (`600`), or a whole number with a unit
+/// (`90s`, `10m`, `12h`, `30d`).
+pub fn duration(key: Key, input: Input) -> Converted<Duration> {
+    let invalid = |value: String| Bad::from(Problem::InvalidDuration { key, value });
+    let text = match input {
+        Input::Yaml(Value::Number(n)) => match n.as_u64() {
+            Some(s) if s > 0 => return Ok(Duration::from_secs(s)),
+            _ => return Err(invalid(n.to_string())),
+        },
+        Input::Yaml(Value::String(s)) => s.as_str(),
+        Input::Text(t) => t,
+        Input::Yaml(_) => return Err(wrong(key, input)),
+    };
+    parse_duration(text.trim())
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| invalid(text.trim().to_string()))
+}
+
+/// A whole number of at least 1.
+pub fn count(key: Key, input: Input) -> Converted<u64> {
+    let invalid = |value: String| Bad::from(Problem::InvalidCount { key, value });
+    match input {
+        Input::Yaml(Value::Number(n)) => n
+            .as_u64()
+            .filter(|v| *v > 0)
+            .ok_or_else(|| invalid(n.to_string())),
+        Input::Text(t) => t
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|v| *v > 0)
+            .ok_or_else(|| invalid(t.trim().to_string())),
+        Input::Yaml(_) => Err(wrong(key, input)),
+    }
+}
+
+/// A list of IP addresses: a YAML list, or comma-separated text in the environment.
+pub fn addresses(key: Key, input: Input) -> Converted<Vec<IpAddr>> {
+    match input {
+        Input::Yaml(Value::Sequence(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                address(key, Input::Yaml(item)).map_err(|bad| Bad {
+                    item: Some(i),
+                    ..bad
+                })
+            })
+            .collect(),
+        Input::Text(t) if !t.is_empty() => t
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .enumerate()
+            .map(|(i, a)| {
+                address(key, Input::Text(a)).map_err(|bad| Bad {
+                    item: Some(i),
+                    ..bad
+                })
+            })
+            .collect(),
+        _ => Err(wrong(key, input)),
+    }
+}
+
+/// Parses `600`, `90s`, `10m`, `12h` or `30d` (whole numbers only). `None` for
+/// anything else, including overflow. Shared with the CLI's `--expires-in`.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    let scale: u64 = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    n.checked_mul(scale).map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_seconds_or_one_unit() {
+        assert_eq!(parse_duration("600"), Some(Duration::from_secs(600)));
+        assert_eq!(parse_duration("10m"), Some(Duration::from_secs(600)));
+        assert_eq!(parse_duration("30d"), Some(Duration::from_secs(2_592_000)));
+        for bad in ["", "m", "1.5h", "10 m", "-1", "3w", "99999999999999999999d"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
     }
 }

@@ -32,6 +32,10 @@ pub fn hint(problem: &Problem) -> Option<String> {
         Problem::InvalidHeaderName { .. } => {
             "use letters, digits and `-`, such as `X-Realm-Auth`".into()
         }
+        Problem::InvalidDuration { .. } => {
+            "write seconds (600) or a number with s, m, h or d (10m, 30d)".into()
+        }
+        Problem::InvalidCount { .. } => "write a whole number such as 5, without quotes".into(),
         Problem::HeaderNameIsDefault => "leave the setting out".into(),
         Problem::UnknownEnv {
             suggestion: Some(name),
@@ -118,6 +122,9 @@ fn wrong_type(key: Key, found: &str) -> String {
     match key.kind() {
         Kind::Port if found.starts_with("a string") => "write the number without quotes".into(),
         Kind::Port => "0 lets the system pick any free port".into(),
+        Kind::AddressList => "write a YAML list, such as [10.0.0.1], or a `,`-separated list in \
+             the environment"
+            .into(),
         Kind::PathList => "write a YAML list, such as [old.pub], or a `:`-separated list in \
              the environment"
             .into(),

@@ -5,6 +5,7 @@
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::convert::{self, Converted, Input};
 use super::finding::Position;
@@ -37,10 +38,17 @@ pub struct Layer {
     pub private_key_path: Slot<PathBuf>,
     pub previous_public_key_paths: Slot<Vec<PathBuf>>,
     pub providers: Slot<serde_json::Map<String, serde_json::Value>>,
+    pub access_token_ttl: Slot<Duration>,
+    pub refresh_token_ttl: Slot<Duration>,
+    pub throttle_account_failures: Slot<u64>,
+    pub throttle_address_failures: Slot<u64>,
+    pub throttle_window: Slot<Duration>,
     pub sync_address: Slot<IpAddr>,
     pub sync_port: Slot<u16>,
     pub http_address: Slot<IpAddr>,
     pub http_port: Slot<u16>,
+    pub max_body_bytes: Slot<u64>,
+    pub trusted_proxies: Slot<Vec<IpAddr>>,
     pub header_name: Slot<String>,
     pub url_prefix: Slot<String>,
     pub proxy_http_enable: Slot<bool>,
@@ -80,6 +88,17 @@ impl Layer {
                 o,
             ),
             Key::AuthProviders => put(&mut self.providers, mapping(key, input), o),
+            Key::AuthAccessTokenTtl => put(&mut self.access_token_ttl, duration(key, input), o),
+            Key::AuthRefreshTokenTtl => put(&mut self.refresh_token_ttl, duration(key, input), o),
+            Key::AuthThrottleAccountFailures => {
+                put(&mut self.throttle_account_failures, count(key, input), o)
+            }
+            Key::AuthThrottleAddressFailures => {
+                put(&mut self.throttle_address_failures, count(key, input), o)
+            }
+            Key::AuthThrottleWindow => put(&mut self.throttle_window, duration(key, input), o),
+            Key::HttpMaxBodyBytes => put(&mut self.max_body_bytes, count(key, input), o),
+            Key::TrustedProxies => put(&mut self.trusted_proxies, addresses(key, input), o),
             Key::SyncListenAddress => put(&mut self.sync_address, address(key, input), o),
             Key::SyncListenPort => put(&mut self.sync_port, port(key, input), o),
             Key::HttpListenAddress => put(&mut self.http_address, address(key, input), o),

@@ -47,6 +47,13 @@ pub fn message(problem: &Problem) -> String {
         Problem::InvalidHeaderName { value } => {
             format!("`network.authorization_header_name`: `{value}` is not an HTTP header name")
         }
+        Problem::InvalidDuration { key, value } => {
+            format!("`{}`: `{value}` is not a positive duration", key.path())
+        }
+        Problem::InvalidCount { key, value } => format!(
+            "`{}`: `{value}` is not a whole number of at least 1",
+            key.path()
+        ),
         Problem::HeaderNameIsDefault => {
             "`network.authorization_header_name` is `Authorization`, which is always read"
                 .to_string()
@@ -179,6 +186,9 @@ pub fn expected(key: Key) -> &'static str {
         Kind::LogFormat => "`text` or `json`",
         Kind::HeaderName => "an HTTP header name",
         Kind::UrlPrefix => "a URL path",
+        Kind::Duration => "a duration",
+        Kind::Count => "a whole number",
+        Kind::AddressList => "a list of IP addresses",
     }
 }
 

@@ -28,6 +28,7 @@ mod tests;
 use std::path::{Path, PathBuf};
 
 pub use checks::Probe;
+pub use convert::parse_duration;
 pub use finding::{Finding, Position, Severity, Source};
 pub use locate::{locate, Environment, LocateError, Location, CONFIG_ENV, DEFAULT_FILE};
 pub use model::*;

@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The whole configuration of one server, ready to use.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +34,23 @@ pub struct Auth {
     pub previous_public_key_paths: Vec<PathBuf>,
     /// `auth.providers.*`, kept as written; the providers come with later issues.
     pub providers: serde_json::Map<String, serde_json::Value>,
+    /// `auth.access_token_ttl` (ours; the original's `--access-token-ttl`).
+    pub access_token_ttl: Duration,
+    /// `auth.refresh_token_ttl` (ours; the original's `--refresh-token-ttl`).
+    pub refresh_token_ttl: Duration,
+    /// `auth.login_throttle.*` (ours).
+    pub login_throttle: LoginThrottle,
+}
+
+/// How many failed logins are tolerated before `POST /auth` answers 429 for a while.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginThrottle {
+    /// Failures per username within `window`.
+    pub account_failures: u32,
+    /// Failures per client address within `window`.
+    pub address_failures: u32,
+    /// How long failures are remembered, and so how long a blocked login waits.
+    pub window: Duration,
 }
 
 /// One listening socket: address and port. Port 0 means "any free port".
@@ -60,6 +78,11 @@ pub struct Network {
     /// `network.url_prefix`: a path prefix in front of every route, such as
     /// `/my/url/prefix` (seed 003). Starts with `/`, no trailing `/`.
     pub url_prefix: Option<String>,
+    /// `network.http.max_body_bytes` (ours): the largest request body the http
+    /// routes read (the original's `jsonBodyLimit`).
+    pub max_body_bytes: usize,
+    /// `network.trusted_proxies` (ours): peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -179,6 +202,18 @@ pub mod defaults {
     pub const PROXY_HTTPS_ENABLE: bool = false;
     pub const LOG_LEVEL: LogLevel = LogLevel::Info;
     pub const LOG_FORMAT: LogFormat = LogFormat::Text;
+    /// The original's `--access-token-ttl` default.
+    pub const ACCESS_TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+    /// The original's `--refresh-token-ttl` default: ten 365-day years.
+    pub const REFRESH_TOKEN_TTL: std::time::Duration =
+        std::time::Duration::from_secs(10 * 365 * 24 * 60 * 60);
+    /// The original's `jsonBodyLimit` ("100kb").
+    pub const MAX_BODY_BYTES: usize = 100 * 1024;
+    pub const THROTTLE: LoginThrottle = LoginThrottle {
+        account_failures: 5,
+        address_failures: 20,
+        window: std::time::Duration::from_secs(300),
+    };
 }
 
 /// What the operator typed on the command line, not yet validated, so that

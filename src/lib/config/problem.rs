@@ -51,6 +51,14 @@ pub enum Problem {
     InvalidHeaderName {
         value: String,
     },
+    InvalidDuration {
+        key: Key,
+        value: String,
+    },
+    InvalidCount {
+        key: Key,
+        value: String,
+    },
     HeaderNameIsDefault,
     UnknownEnv {
         variable: String,
@@ -207,6 +215,8 @@ impl Problem {
             Problem::InvalidLogFormat { .. } => "invalid-log-format",
             Problem::InvalidUrlPrefix { .. } => "invalid-url-prefix",
             Problem::InvalidHeaderName { .. } => "invalid-header-name",
+            Problem::InvalidDuration { .. } => "invalid-duration",
+            Problem::InvalidCount { .. } => "invalid-number",
             Problem::HeaderNameIsDefault => "default-header-name",
             Problem::UnknownEnv { .. }
             | Problem::EnvNamesSection { .. }

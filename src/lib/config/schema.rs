@@ -11,12 +11,19 @@ pub enum Key {
     AuthPrivateKeyPath,
     AuthPreviousPublicKeyPaths,
     AuthProviders,
+    AuthAccessTokenTtl,
+    AuthRefreshTokenTtl,
+    AuthThrottleAccountFailures,
+    AuthThrottleAddressFailures,
+    AuthThrottleWindow,
     SyncListenAddress,
     SyncListenPort,
     HttpListenAddress,
     HttpListenPort,
+    HttpMaxBodyBytes,
     AuthorizationHeaderName,
     UrlPrefix,
+    TrustedProxies,
     ProxyHttpEnable,
     ProxyHttpListenAddress,
     ProxyHttpListenPort,
@@ -44,6 +51,11 @@ pub enum Kind {
     LogFormat,
     HeaderName,
     UrlPrefix,
+    /// Whole seconds, or a number with a unit: `90s`, `10m`, `12h`, `30d`. Positive.
+    Duration,
+    /// A whole number of at least 1.
+    Count,
+    AddressList,
 }
 
 /// Environment variables that belong to the CLI, not to the configuration.
@@ -61,18 +73,25 @@ pub const ENV_PREFIX: &str = "ROS_";
 pub const ENV_SEPARATOR: &str = "__";
 
 impl Key {
-    pub const ALL: [Key; 22] = [
+    pub const ALL: [Key; 29] = [
         Key::StorageRootPath,
         Key::AuthPublicKeyPath,
         Key::AuthPrivateKeyPath,
         Key::AuthPreviousPublicKeyPaths,
         Key::AuthProviders,
+        Key::AuthAccessTokenTtl,
+        Key::AuthRefreshTokenTtl,
+        Key::AuthThrottleAccountFailures,
+        Key::AuthThrottleAddressFailures,
+        Key::AuthThrottleWindow,
         Key::SyncListenAddress,
         Key::SyncListenPort,
         Key::HttpListenAddress,
         Key::HttpListenPort,
+        Key::HttpMaxBodyBytes,
         Key::AuthorizationHeaderName,
         Key::UrlPrefix,
+        Key::TrustedProxies,
         Key::ProxyHttpEnable,
         Key::ProxyHttpListenAddress,
         Key::ProxyHttpListenPort,
@@ -93,12 +112,19 @@ impl Key {
             Key::AuthPrivateKeyPath => "auth.private_key_path",
             Key::AuthPreviousPublicKeyPaths => "auth.previous_public_key_paths",
             Key::AuthProviders => "auth.providers",
+            Key::AuthAccessTokenTtl => "auth.access_token_ttl",
+            Key::AuthRefreshTokenTtl => "auth.refresh_token_ttl",
+            Key::AuthThrottleAccountFailures => "auth.login_throttle.account_failures",
+            Key::AuthThrottleAddressFailures => "auth.login_throttle.address_failures",
+            Key::AuthThrottleWindow => "auth.login_throttle.window",
             Key::SyncListenAddress => "network.sync.listen_address",
             Key::SyncListenPort => "network.sync.listen_port",
             Key::HttpListenAddress => "network.http.listen_address",
             Key::HttpListenPort => "network.http.listen_port",
+            Key::HttpMaxBodyBytes => "network.http.max_body_bytes",
             Key::AuthorizationHeaderName => "network.authorization_header_name",
             Key::UrlPrefix => "network.url_prefix",
+            Key::TrustedProxies => "network.trusted_proxies",
             Key::ProxyHttpEnable => "proxy.http.enable",
             Key::ProxyHttpListenAddress => "proxy.http.listen_address",
             Key::ProxyHttpListenPort => "proxy.http.listen_port",
@@ -134,6 +160,13 @@ impl Key {
             Key::ProxyHttpEnable | Key::ProxyHttpsEnable => Kind::Bool,
             Key::AuthorizationHeaderName => Kind::HeaderName,
             Key::UrlPrefix => Kind::UrlPrefix,
+            Key::AuthAccessTokenTtl | Key::AuthRefreshTokenTtl | Key::AuthThrottleWindow => {
+                Kind::Duration
+            }
+            Key::AuthThrottleAccountFailures
+            | Key::AuthThrottleAddressFailures
+            | Key::HttpMaxBodyBytes => Kind::Count,
+            Key::TrustedProxies => Kind::AddressList,
             Key::LoggingLevel => Kind::LogLevel,
             Key::LoggingFormat => Kind::LogFormat,
         }
@@ -157,6 +190,13 @@ impl Key {
         matches!(
             self,
             Key::AuthPreviousPublicKeyPaths
+                | Key::AuthAccessTokenTtl
+                | Key::AuthRefreshTokenTtl
+                | Key::AuthThrottleAccountFailures
+                | Key::AuthThrottleAddressFailures
+                | Key::AuthThrottleWindow
+                | Key::HttpMaxBodyBytes
+                | Key::TrustedProxies
                 | Key::AuthorizationHeaderName
                 | Key::UrlPrefix
                 | Key::LoggingFormat
@@ -272,7 +312,13 @@ mod tests {
             .collect();
         assert_eq!(
             network,
-            ["sync", "http", "authorization_header_name", "url_prefix"]
+            [
+                "sync",
+                "http",
+                "authorization_header_name",
+                "url_prefix",
+                "trusted_proxies"
+            ]
         );
         assert!(children("network.sync").contains(&Child::Key(Key::SyncListenPort)));
         assert!(is_section("proxy.https"));

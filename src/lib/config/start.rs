@@ -22,6 +22,10 @@ pub struct StartFlags {
     pub https_cert: Option<PathBuf>,
     pub https_address: String,
     pub https_port: String,
+    /// `--access-token-ttl`, seconds.
+    pub access_token_ttl: Option<String>,
+    /// `--refresh-token-ttl`, seconds.
+    pub refresh_token_ttl: Option<String>,
 }
 
 /// How `ros start` runs: the data root and key paths to prepare, and the settings
@@ -50,6 +54,16 @@ pub enum StartError {
     HttpsKey,
     #[error("HTTPS was enabled but a path to the certificate chain was not provided.")]
     HttpsCert,
+    #[error("{0} must be a positive number.")]
+    Ttl(&'static str),
+}
+
+/// The original's TTL rule: a positive integer written plainly.
+fn ttl(text: &str, flag: &'static str) -> Result<String, StartError> {
+    match text.parse::<u64>() {
+        Ok(n) if n > 0 && n.to_string() == text => Ok(text.to_string()),
+        _ => Err(StartError::Ttl(flag)),
+    }
 }
 
 /// The original accepted 1-65535 written plainly (no sign, no leading zeros).
@@ -95,6 +109,12 @@ pub fn plan_start(flags: &StartFlags, cwd: &Path) -> Result<StartPlan, StartErro
     }
     if let Some(log) = &flags.logfile {
         set("LOGGING__PATH", cwd.join(log).display().to_string());
+    }
+    if let Some(text) = &flags.access_token_ttl {
+        set("AUTH__ACCESS_TOKEN_TTL", ttl(text, "access-token-ttl")?);
+    }
+    if let Some(text) = &flags.refresh_token_ttl {
+        set("AUTH__REFRESH_TOKEN_TTL", ttl(text, "refresh-token-ttl")?);
     }
     Ok(StartPlan {
         overrides: Overrides {
@@ -199,5 +219,21 @@ mod tests {
             Some("/srv/tls/key.pem")
         );
         assert_eq!(get("ROS_LOGGING__PATH"), Some("/srv/ros.log"));
+    }
+
+    #[test]
+    fn token_lifetimes_become_settings_with_the_original_check() {
+        let mut f = flags();
+        f.access_token_ttl = Some("60".into());
+        f.refresh_token_ttl = Some("3600".into());
+        let plan = plan_start(&f, Path::new("/srv")).unwrap();
+        assert!(plan
+            .settings
+            .contains(&("ROS_AUTH__ACCESS_TOKEN_TTL".into(), "60".into())));
+        f.refresh_token_ttl = Some("010".into());
+        assert_eq!(
+            plan_start(&f, Path::new("/srv")).unwrap_err().to_string(),
+            "refresh-token-ttl must be a positive number."
+        );
     }
 }

@@ -208,3 +208,52 @@ fn the_documentation_names_every_key() {
         assert_eq!(row.contains("**ours**"), key.ours(), "{row}");
     }
 }
+
+#[test]
+fn token_lifetimes_throttle_body_limit_and_trusted_proxies() {
+    let dir = server_dir();
+    let defaults = load_with(&dir.path, BASE, &[], Overrides::default());
+    let config = defaults.config().expect("valid");
+    assert_eq!(config.auth.access_token_ttl, defaults::ACCESS_TOKEN_TTL);
+    assert_eq!(config.auth.login_throttle, defaults::THROTTLE);
+    assert_eq!(config.network.max_body_bytes, 100 * 1024);
+    assert!(config.network.trusted_proxies.is_empty());
+
+    let text = BASE.replace(
+        "auth:\n",
+        "auth:\n  access_token_ttl: 90\n  refresh_token_ttl: 30d\n  \
+         login_throttle: {account_failures: 2, window: 1s}\n",
+    ) + "  trusted_proxies: [10.0.0.1, '::1']\n";
+    let env = [
+        ("ROS_NETWORK__HTTP__MAX_BODY_BYTES", "2048"),
+        ("ROS_AUTH__LOGIN_THROTTLE__ADDRESS_FAILURES", "7"),
+    ];
+    let report = load_with(&dir.path, &text, &env, Overrides::default());
+    let config = report.config().expect("valid");
+    let secs = std::time::Duration::from_secs;
+    assert_eq!(config.auth.access_token_ttl, secs(90));
+    assert_eq!(config.auth.refresh_token_ttl, secs(30 * 86_400));
+    assert_eq!(config.auth.login_throttle.account_failures, 2);
+    assert_eq!(config.auth.login_throttle.address_failures, 7);
+    assert_eq!(config.auth.login_throttle.window, secs(1));
+    assert_eq!(config.network.max_body_bytes, 2048);
+    assert_eq!(config.network.trusted_proxies.len(), 2);
+
+    let bad = BASE.replace(
+        "auth:\n",
+        "auth:\n  access_token_ttl: 0\n  refresh_token_ttl: soon\n",
+    ) + "  trusted_proxies: [proxy.local]\n";
+    let env = [("ROS_NETWORK__HTTP__MAX_BODY_BYTES", "-3")];
+    let report = load_with(&dir.path, &bad, &env, Overrides::default());
+    let mut found = codes(&report);
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        [
+            "invalid-address",
+            "invalid-duration",
+            "invalid-duration",
+            "invalid-number"
+        ]
+    );
+}

@@ -170,3 +170,36 @@ pub fn ensure_root(root: &Path) -> Result<(), InitError> {
         .create(root)
         .map_err(write_err(root))
 }
+
+/// The files `keygen` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyFiles {
+    pub private_key: PathBuf,
+    pub public_key: PathBuf,
+}
+
+/// `ros token keygen`: a new RSA pair as `DIR/auth.key` (0600) and `DIR/auth.pub`,
+/// refusing to replace either unless `force`.
+pub fn keygen(dir: &Path, force: bool) -> Result<KeyFiles, InitError> {
+    let files = KeyFiles {
+        private_key: dir.join("auth.key"),
+        public_key: dir.join("auth.pub"),
+    };
+    let existing: Vec<PathBuf> = [&files.private_key, &files.public_key]
+        .into_iter()
+        .filter(|p| p.exists())
+        .cloned()
+        .collect();
+    if !existing.is_empty() && !force {
+        return Err(InitError::Exists { paths: existing });
+    }
+    let pair = keys::generate()?;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(write_err(dir))?;
+    write(&files.private_key, pair.private_pem.as_bytes(), 0o600)?;
+    write(&files.public_key, pair.public_pem.as_bytes(), 0o644)?;
+    Ok(files)
+}

@@ -27,6 +27,16 @@ auth:
   previous_public_key_paths: []
   # Authentication providers and their options, one entry per provider.
   providers: {{}}
+  # (ros) Lifetimes of the tokens POST /auth hands out: seconds, or a number
+  # with s, m, h or d. Access tokens open one Realm; refresh tokens buy them.
+  access_token_ttl: 600
+  refresh_token_ttl: 3650d
+  # (ros) Failed logins tolerated per username and per client address within
+  # the window; beyond that, logins answer 429 until the window has passed.
+  login_throttle:
+    account_failures: 5
+    address_failures: 20
+    window: 5m
 
 network:
   # The sync service (WebSocket). Only the proxy needs to reach it.
@@ -37,11 +47,16 @@ network:
   http:
     listen_address: 127.0.0.1
     listen_port: 27080
+    # (ros) The largest request body read, in bytes.
+    max_body_bytes: 102400
   # A header that carries the Realm token in place of Authorization, for clients
   # behind a proxy that owns Authorization (such as X-Realm-Auth).
   authorization_header_name:
   # A path in front of every route, such as /my/url/prefix.
   url_prefix:
+  # (ros) Addresses of reverse proxies in front of ros: only requests from
+  # these have their X-Forwarded-For believed (for login throttling).
+  trusted_proxies: []
 
 proxy:
   # The public entry point: dispatches to the sync and http services.

@@ -58,6 +58,11 @@ impl PrivateKey {
         PrivateKey::from_pem(&read(path)?)
     }
 
+    /// The key pair itself, for the token signer.
+    pub fn into_key_pair(self) -> KeyPair {
+        self.pair
+    }
+
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         let mut signature = vec![0; self.pair.public_modulus_len()];
         self.pair

@@ -1,6 +1,7 @@
 //! One accept loop for every listener, plain or TLS: each connection is served by
 //! hyper with WebSocket upgrades enabled, and all of them drain on shutdown.
 
+use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
@@ -9,6 +10,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt as _;
 
 /// Accepts and serves connections until `stop` turns true, then waits for the open
 /// ones to finish (the caller bounds that wait).
@@ -33,7 +35,14 @@ pub(super) async fn serve(
             },
             _ = stop.changed() => break,
         };
-        let service = TowerToHyperService::new(router.clone());
+        // Routes learn the peer (login throttling) from `ConnectInfo`, as axum's
+        // own server provides it.
+        let service = TowerToHyperService::new(router.clone().map_request(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            },
+        ));
         let builder = builder.clone();
         match &tls {
             None => {

@@ -19,8 +19,9 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
+use crate::auth::{AuthService, AuthSetup, SetupError, Throttle};
 use crate::config::Config;
-use crate::http::{BoundAddresses, HealthState, HttpState};
+use crate::http::{Api, ApiState, BoundAddresses, HealthState, HttpState};
 use crate::proxy::TlsError;
 use crate::root::{LockError, MarkerError, RootLock};
 use crate::sync::SyncState;
@@ -43,6 +44,8 @@ pub enum ServerError {
     },
     #[error(transparent)]
     Tls(#[from] TlsError),
+    #[error(transparent)]
+    Auth(#[from] SetupError),
     #[error("cannot write the lock file in {root}: {source}", root = .root.display())]
     Record {
         root: PathBuf,
@@ -65,6 +68,7 @@ pub struct Server {
     proxy_http: Option<TcpListener>,
     proxy_https: Option<(TcpListener, tokio_rustls::TlsAcceptor)>,
     addresses: BoundAddresses,
+    auth: AuthService,
 }
 
 async fn bind(key: &'static str, address: SocketAddr) -> Result<TcpListener, ServerError> {
@@ -90,11 +94,21 @@ fn local(
 }
 
 impl Server {
-    /// Locks the root, checks its format and binds every configured listener.
-    pub async fn bind(config: Config) -> Result<Server, ServerError> {
+    /// Locks the root, checks its format, opens the admin store and the token keys
+    /// (see [`AuthService::start`]) and binds every configured listener.
+    pub async fn bind(config: Config, setup: AuthSetup) -> Result<Server, ServerError> {
         let root = config.storage.root_path.clone();
         let mut lock = RootLock::acquire(&root)?;
         crate::root::check_or_write_marker(&root)?;
+        // Blocks briefly (SQLite, and argon2 once for a new realm-admin) before
+        // anything is served, which is what a start should wait for.
+        let started = AuthService::start(&config, &setup, std::time::SystemTime::now())?;
+        if started.created_default_admin {
+            tracing::info!(
+                user = crate::admin::DEFAULT_ADMIN_USERNAME,
+                "created the default admin account from ROS_DEFAULT_PASSWORD"
+            );
+        }
 
         let net = &config.network;
         let sync = bind("network.sync", net.sync.socket_addr()).await?;
@@ -136,6 +150,7 @@ impl Server {
             proxy_http,
             proxy_https,
             addresses,
+            auth: started.service,
         })
     }
 
@@ -155,12 +170,26 @@ impl Server {
             proxy_http,
             proxy_https,
             addresses,
+            auth,
         } = self;
         let sync_state = SyncState {
             url_prefix: config.network.url_prefix.clone(),
         };
+        let header_name = config
+            .network
+            .authorization_header_name
+            .as_deref()
+            .and_then(|name| axum::http::HeaderName::try_from(name).ok());
+        let api = ApiState::new(Api {
+            auth,
+            throttle: Throttle::new(config.auth.login_throttle.into()),
+            header_name,
+            trusted_proxies: config.network.trusted_proxies.clone(),
+            max_body_bytes: config.network.max_body_bytes,
+        });
         let http_router = crate::http::router(HttpState {
             health: HealthState::new(addresses.clone()),
+            api,
         });
         let proxy_router =
             crate::proxy::router(crate::sync::routes(sync_state.clone()), http_router.clone());

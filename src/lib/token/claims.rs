@@ -220,6 +220,13 @@ impl Claims {
         self
     }
 
+    /// Drops the expiry (tokens an operator mints with `--expires-in never`).
+    /// Such tokens can only be written in the legacy form.
+    pub fn without_expiry(mut self) -> Claims {
+        self.expires = None;
+        self
+    }
+
     pub fn with_app_id(mut self, app_id: impl Into<String>) -> Claims {
         self.app_id = Some(app_id.into());
         self

@@ -40,11 +40,12 @@ pub use error::{KeyError, Malformed, Part, SignError, VerifyError};
 pub use id::{InvalidId, SessionId, UserId};
 pub use signer::{TokenForm, TokenSigner};
 pub use verifier::{inspect_unverified, TokenVerifier, ISSUED_AT_LEEWAY};
+pub use write::legacy_payload;
 
 /// Default lifetime of access tokens (`auth.access_token_ttl`, the original's
 /// `--access-token-ttl` default): short, because only expiry ends them.
-pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(600);
+pub const ACCESS_TOKEN_TTL: Duration = crate::config::defaults::ACCESS_TOKEN_TTL;
 /// Default lifetime of refresh tokens (`auth.refresh_token_ttl`, ten 365-day years
 /// as in the original): long, because SDKs reuse one refresh token until the next
 /// login; ending a login is the session's job, not the expiry's.
-pub const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
+pub const REFRESH_TOKEN_TTL: Duration = crate::config::defaults::REFRESH_TOKEN_TTL;

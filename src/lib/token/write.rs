@@ -70,6 +70,12 @@ pub(crate) fn legacy_json(claims: &Claims) -> Result<Vec<u8>, SignError> {
     Ok(serde_json::to_vec(&payload)?)
 }
 
+/// The legacy payload as a JSON value: what the original's `POST /auth` answered
+/// as `token_data` beside each token.
+pub fn legacy_payload(claims: &Claims) -> Result<serde_json::Value, SignError> {
+    Ok(serde_json::from_slice(&legacy_json(claims)?)?)
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct JwtPayload<'a> {

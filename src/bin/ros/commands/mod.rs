@@ -5,7 +5,10 @@ pub mod check_configuration;
 pub mod generate_assets;
 pub mod init;
 pub mod serve;
+pub mod site;
 pub mod start;
+pub mod token;
+pub mod user;
 
 use crate::args::{Cli, Command};
 
@@ -20,6 +23,8 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::CheckConfiguration(args)) => check_configuration::exec(args),
         Some(Command::Init(args)) => init::exec(args),
         Some(Command::Changeset(args)) => changeset::exec(args),
+        Some(Command::Token(args)) => token::exec(args),
+        Some(Command::User(args)) => user::exec(args),
         Some(Command::GenerateAssets(args)) => generate_assets::exec(args),
         None => crate::exit::USAGE,
     }

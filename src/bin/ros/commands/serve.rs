@@ -124,7 +124,10 @@ pub(crate) fn serve(config: Config, development: Option<PathBuf>) -> i32 {
             }
         };
         let root = config.storage.root_path.clone();
-        let server = match Server::bind(config).await {
+        let setup = ros::auth::AuthSetup {
+            default_password: std::env::var(ros::admin::DEFAULT_PASSWORD_ENV).ok(),
+        };
+        let server = match Server::bind(config, setup).await {
             Ok(server) => server,
             Err(e) => {
                 tracing::error!(target: ros::logging::FATAL, "{e}");

@@ -74,6 +74,12 @@ pub struct StartArgs {
     /// Port of the HTTPS listener (1-65535).
     #[arg(long = "https-port", value_name = "PORT", default_value = "9443")]
     pub https_port: String,
+    /// Lifetime of refresh tokens in seconds (default 315360000, ten years).
+    #[arg(long = "refresh-token-ttl", value_name = "SECONDS")]
+    pub refresh_token_ttl: Option<String>,
+    /// Lifetime of access tokens in seconds (default 600).
+    #[arg(long = "access-token-ttl", value_name = "SECONDS")]
+    pub access_token_ttl: Option<String>,
 }
 
 pub fn exec(args: StartArgs) -> i32 {
@@ -91,6 +97,8 @@ pub fn exec(args: StartArgs) -> i32 {
         https_cert: args.https_cert,
         https_address: args.https_address,
         https_port: args.https_port,
+        access_token_ttl: args.access_token_ttl,
+        refresh_token_ttl: args.refresh_token_ttl,
     };
     match prepare(&flags) {
         Ok(config) => serve::serve(config, None),

@@ -8,7 +8,9 @@ mod ports;
 use std::path::Path;
 
 use super::layer::{or_default, Layer, Origin, Sourced};
-use super::model::{defaults, Auth, Config, HttpsProxy, Listen, Logging, Network, Proxy, Storage};
+use super::model::{
+    defaults, Auth, Config, HttpsProxy, Listen, Logging, LoginThrottle, Network, Proxy, Storage,
+};
 use super::problem::Problem;
 use super::schema::Key;
 use super::sources::Raw;
@@ -145,12 +147,26 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
             private_key_path: private?.value,
             previous_public_key_paths: value(&layer.previous_public_key_paths).unwrap_or_default(),
             providers: value(&layer.providers).unwrap_or_default(),
+            access_token_ttl: value(&layer.access_token_ttl).unwrap_or(defaults::ACCESS_TOKEN_TTL),
+            refresh_token_ttl: value(&layer.refresh_token_ttl)
+                .unwrap_or(defaults::REFRESH_TOKEN_TTL),
+            login_throttle: LoginThrottle {
+                account_failures: value(&layer.throttle_account_failures)
+                    .map_or(defaults::THROTTLE.account_failures, saturate),
+                address_failures: value(&layer.throttle_address_failures)
+                    .map_or(defaults::THROTTLE.address_failures, saturate),
+                window: value(&layer.throttle_window).unwrap_or(defaults::THROTTLE.window),
+            },
         },
         network: Network {
             sync: sync.listen,
             http: http.listen,
             authorization_header_name: value(&layer.header_name),
             url_prefix: value(&layer.url_prefix),
+            max_body_bytes: value(&layer.max_body_bytes).map_or(defaults::MAX_BODY_BYTES, |n| {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            }),
+            trusted_proxies: value(&layer.trusted_proxies).unwrap_or_default(),
         },
         proxy: Proxy {
             http: proxy_http.map(|l| l.listen),
@@ -166,4 +182,8 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
 
 fn value<T: Clone>(slot: &Option<Sourced<T>>) -> Option<T> {
     slot.as_ref().map(|s| s.value.clone())
+}
+
+fn saturate(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
