@@ -182,6 +182,11 @@ fn every_verb_offline_and_refusal_while_a_server_runs() {
     let root = site.join("data");
     let root_arg = root.to_str().unwrap();
     every_verb(&["--root", root_arg], &offline_login(&root));
+    let site_arg = site.to_str().unwrap();
+    let wrong = user(&["--root", site_arg], &["list"], None);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("storage.root_path"));
+    assert!(!site.join("admin.sqlite3").exists());
 
     let serving = serve_site(&site, &[]);
     let refused = user(&["--root", root_arg], &["list"], None);

@@ -134,3 +134,88 @@ pub fn all_users(store: &AdminStore) -> Result<Vec<User>, AdminError> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin::{PasswordParams, StoreOptions};
+
+    fn store(dir: &std::path::Path) -> AdminStore {
+        let options = StoreOptions {
+            password_params: PasswordParams::new(64, 1, 1).unwrap(),
+            ..StoreOptions::default()
+        };
+        AdminStore::open_with(&dir.join("admin.sqlite3"), options).unwrap()
+    }
+
+    fn add(store: &AdminStore, name: &str) -> User {
+        let new = NewPasswordUser {
+            username: name.into(),
+            password: "pw".into(),
+            is_admin: false,
+        };
+        add_user(store, new, SystemTime::now()).unwrap()
+    }
+
+    #[test]
+    fn users_are_named_by_id_first_then_by_username() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let alice = add(&store, "alice");
+        // A username that is another user's id: the id wins.
+        let impostor = add(&store, &alice.id.to_string());
+        assert_eq!(
+            resolve_user(&store, &alice.id.to_string()).unwrap().id,
+            alice.id
+        );
+        assert_eq!(resolve_user(&store, "alice").unwrap().id, alice.id);
+        assert_eq!(
+            resolve_user(&store, &impostor.id.to_string()).unwrap().id,
+            impostor.id
+        );
+        assert!(matches!(
+            resolve_user(&store, "nobody"),
+            Err(AdminError::NotFound(Missing::Account { .. }))
+        ));
+    }
+
+    #[test]
+    fn empty_names_and_passwords_are_refused_and_removal_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let empty = |username: &str, password: &str| NewPasswordUser {
+            username: username.into(),
+            password: password.into(),
+            is_admin: false,
+        };
+        let now = SystemTime::now();
+        assert!(matches!(
+            add_user(&store, empty("", "pw"), now),
+            Err(AdminError::EmptyUsername)
+        ));
+        assert!(matches!(
+            add_user(&store, empty("a", ""), now),
+            Err(AdminError::EmptyPassword)
+        ));
+        let bob = add(&store, "bob");
+        assert!(matches!(
+            change_password(&store, &bob.id, "", now),
+            Err(AdminError::EmptyPassword)
+        ));
+        store.create_session(&bob.id, now).unwrap();
+        let changed = update_user(
+            &store,
+            &bob.id,
+            UserChanges {
+                is_admin: Some(true),
+                disabled: None,
+            },
+        )
+        .unwrap();
+        assert!(changed.is_admin && !changed.disabled);
+        let removal = remove_user(&store, &bob.id).unwrap();
+        assert_eq!(removal.sessions_revoked, 1);
+        assert!(removal.owned_realms.is_empty());
+        assert_eq!(all_users(&store).unwrap().len(), 0);
+    }
+}

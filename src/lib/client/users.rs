@@ -25,6 +25,8 @@ pub enum UsersError {
     Marker(#[from] MarkerError),
     #[error("no user has the id or username {0:?}")]
     NoSuchUser(String),
+    #[error("{} holds a configuration file: it is a server directory, not a data root; give its storage.root_path (such as {})", .0.display(), .0.join(crate::init::DATA_DIR).display())]
+    SiteNotRoot(std::path::PathBuf),
 }
 
 /// Where `ros user` works.
@@ -45,6 +47,9 @@ fn local(e: AdminError, name: &str) -> UsersError {
 impl Users {
     /// The data root of a stopped server: refused while a server holds its lock.
     pub fn offline(root: &Path) -> Result<Users, UsersError> {
+        if root.join(crate::init::CONFIG_FILE).exists() {
+            return Err(UsersError::SiteNotRoot(root.to_path_buf()));
+        }
         let lock = RootLock::acquire(root).map_err(UsersError::Locked)?;
         crate::root::check_or_write_marker(root)?;
         let store = AdminStore::open_in_root(root)?;
