@@ -316,3 +316,41 @@ fn check_configuration_names_the_running_server_instead_of_failing() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
 }
+
+#[test]
+fn with_no_configuration_anywhere_serve_runs_the_development_server_on_loopback() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cmd = ros();
+    cmd.current_dir(tmp.path())
+        .args(["serve", "--port", "0"])
+        .env("ROS_NETWORK__SYNC__LISTEN_PORT", "0")
+        .env("ROS_NETWORK__HTTP__LISTEN_PORT", "0")
+        .env("ROS_LOGGING__FORMAT", "json");
+    let serving = server::start(cmd);
+    let at = serving.listening.clone();
+    for addr in [Some(at.sync), Some(at.http), at.proxy_http] {
+        assert!(
+            addr.expect("bound").ip().is_loopback(),
+            "{addr:?} is not loopback"
+        );
+    }
+    assert!(at.proxy_https.is_none());
+    let dev = tmp.path().join("ros-data");
+    for file in [
+        "configuration.yml",
+        "keys/auth.key",
+        "keys/auth.pub",
+        "data/ros-format",
+    ] {
+        assert!(dev.join(file).is_file(), "{file}");
+    }
+    let out = run(ros()
+        .arg("check-configuration")
+        .arg(dev.join("configuration.yml")));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(serving.stop().success());
+}
