@@ -1,62 +1,19 @@
 //! Malformed bodies, compressed bodies and changeset entries: the exact error and offset.
 
+mod protocol_support;
+
+use protocol_support::*;
+
 use std::io::Write;
 
 use ros::protocol::{
-    ClientMessage, ErrorCode, FieldProblem, Limits, MessageKind, ParseError, ParseErrorKind,
-    Position, ProtocolVersion, ServerMessage,
+    ClientMessage, ErrorCode, FieldProblem, Limits, MessageKind, ParseErrorKind, Position,
 };
-
-fn v(n: u32) -> ProtocolVersion {
-    ProtocolVersion::new(n).unwrap()
-}
-
-fn client_err(bytes: &[u8]) -> ParseError {
-    client_err_with(bytes, v(14), &Limits::default())
-}
-
-fn client_err_with(bytes: &[u8], version: ProtocolVersion, limits: &Limits) -> ParseError {
-    match ClientMessage::parse(bytes, version, limits) {
-        Ok(m) => panic!("parsed {m:?} from {:?}", String::from_utf8_lossy(bytes)),
-        Err(e) => e,
-    }
-}
-
-fn server_err_with(bytes: &[u8], version: ProtocolVersion, limits: &Limits) -> ParseError {
-    match ServerMessage::parse(bytes, version, limits) {
-        Ok(m) => panic!("parsed {m:?} from {:?}", String::from_utf8_lossy(bytes)),
-        Err(e) => e,
-    }
-}
-
-fn server_err(bytes: &[u8]) -> ParseError {
-    server_err_with(bytes, v(14), &Limits::default())
-}
-
-fn expect(err: ParseError, message: Option<MessageKind>, at: Position, kind: ParseErrorKind) {
-    assert_eq!(err, ParseError { message, at, kind });
-}
-
-fn field(field: &'static str, problem: FieldProblem) -> ParseErrorKind {
-    ParseErrorKind::Field { field, problem }
-}
 
 fn zlib(bytes: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(9));
     e.write_all(bytes).unwrap();
     e.finish().unwrap()
-}
-
-fn upload_with_body(
-    compressed: bool,
-    uncompressed: usize,
-    compressed_size: usize,
-    body: &[u8],
-) -> Vec<u8> {
-    let flag = u8::from(compressed);
-    let mut m = format!("upload 1 {flag} {uncompressed} {compressed_size} 5 0 0\n").into_bytes();
-    m.extend_from_slice(body);
-    m
 }
 
 fn head_len(bytes: &[u8]) -> usize {

@@ -1,55 +1,13 @@
 //! Malformed head lines and message kinds: the exact error, field and offset.
 
+mod protocol_support;
+
+use protocol_support::*;
+
 use ros::protocol::{
-    ClientMessage, Direction, ErrorCode, FieldProblem, Limits, MessageKind, ParseError,
-    ParseErrorKind, Position, ProtocolVersion, ServerMessage,
+    ClientMessage, Direction, ErrorCode, FieldProblem, Limits, MessageKind, ParseErrorKind,
+    Position, ServerMessage,
 };
-
-fn v(n: u32) -> ProtocolVersion {
-    ProtocolVersion::new(n).unwrap()
-}
-
-fn client_err(bytes: &[u8]) -> ParseError {
-    client_err_with(bytes, v(14), &Limits::default())
-}
-
-fn client_err_with(bytes: &[u8], version: ProtocolVersion, limits: &Limits) -> ParseError {
-    match ClientMessage::parse(bytes, version, limits) {
-        Ok(m) => panic!("parsed {m:?} from {:?}", String::from_utf8_lossy(bytes)),
-        Err(e) => e,
-    }
-}
-
-fn server_err_with(bytes: &[u8], version: ProtocolVersion, limits: &Limits) -> ParseError {
-    match ServerMessage::parse(bytes, version, limits) {
-        Ok(m) => panic!("parsed {m:?} from {:?}", String::from_utf8_lossy(bytes)),
-        Err(e) => e,
-    }
-}
-
-fn server_err(bytes: &[u8]) -> ParseError {
-    server_err_with(bytes, v(14), &Limits::default())
-}
-
-fn expect(err: ParseError, message: Option<MessageKind>, at: Position, kind: ParseErrorKind) {
-    assert_eq!(err, ParseError { message, at, kind });
-}
-
-fn field(field: &'static str, problem: FieldProblem) -> ParseErrorKind {
-    ParseErrorKind::Field { field, problem }
-}
-
-fn upload_with_body(
-    compressed: bool,
-    uncompressed: usize,
-    compressed_size: usize,
-    body: &[u8],
-) -> Vec<u8> {
-    let flag = u8::from(compressed);
-    let mut m = format!("upload 1 {flag} {uncompressed} {compressed_size} 5 0 0\n").into_bytes();
-    m.extend_from_slice(body);
-    m
-}
 
 #[test]
 fn truncated_header() {
