@@ -5,9 +5,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 
 use ros::protocol::{
-    writer_compression, Bind, ByteCount, ClientIdent, ClientMessage, ClientVersion, Compression,
-    Download, DownloadCursor, DownloadEntry, ErrorMessage, FileIdent, JsonError, Limits,
-    LogMessage, Mark, Millis, OriginTimestamp, Ping, ProtocolVersion, RealmPath, Refresh,
+    writer_compression, Bind, BindPath, ByteCount, ClientIdent, ClientMessage, ClientVersion,
+    Compression, Download, DownloadCursor, DownloadEntry, ErrorMessage, FileIdent, JsonError,
+    Limits, LogMessage, Mark, Millis, OriginTimestamp, Ping, ProtocolVersion, Refresh,
     RequestIdent, Salt, SaltedVersion, SerializeError, ServerIdent, ServerMessage, ServerVersion,
     SessionIdent, SignedToken, TestCommand, Upload, UploadCursor, UploadEntry, WireErrorCode,
     MAX_PROTOCOL_U64,
@@ -134,7 +134,7 @@ fn client_message(version: ProtocolVersion) -> BoxedStrategy<ClientMessage> {
         .prop_map(|(session, path, token, need, sub)| {
             ClientMessage::Bind(Bind {
                 session,
-                path: RealmPath::new(path).unwrap(),
+                path: BindPath::new(path).unwrap(),
                 token,
                 need_client_file_ident: need,
                 is_subserver: sub,

@@ -17,6 +17,7 @@ pub mod merge;
 pub mod objects;
 pub mod protocol;
 pub mod proxy;
+pub mod realm_id;
 pub mod root;
 pub mod server;
 pub mod sync;

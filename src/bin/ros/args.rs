@@ -39,6 +39,10 @@ pub enum Command {
     Token(commands::token::TokenArgs),
     /// Manage users, through a running server or offline with --root.
     User(commands::user::UserArgs),
+    /// Who may read, write and manage which Realm; offers that share a Realm by token.
+    Permission(commands::permission::PermissionArgs),
+    /// The Realms the server knows, their owners and permissions.
+    Realm(commands::realm::RealmArgs),
     /// Inspect changesets (the binary format clients upload).
     Changeset(commands::changeset::ChangesetArgs),
     /// Write the man pages and shell completions generated from this CLI.

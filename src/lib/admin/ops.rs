@@ -104,19 +104,19 @@ pub struct Removal {
     pub user: User,
     /// Sessions (logins) that were open and are now ended.
     pub sessions_revoked: usize,
-    /// Paths of the Realms the user owned: they are kept, owner-less, for an
-    /// administrator to delete or hand over. Empty until the Realm registry exists
-    /// (the sync issue); the field is part of the interface already.
+    /// The Realms the user owned: they are kept, owner-less, for an administrator
+    /// to delete or hand over.
     pub owned_realms: Vec<String>,
 }
 
 /// Removes the user with its accounts, password and sessions; its Realms stay.
 pub fn remove_user(store: &AdminStore, id: &UserId) -> Result<Removal, AdminError> {
+    let owned = store.realms_owned_by(id)?;
     let deleted = store.delete_user(id)?;
     Ok(Removal {
         user: deleted.user,
         sessions_revoked: deleted.sessions_ended,
-        owned_realms: Vec::new(),
+        owned_realms: owned.iter().map(ToString::to_string).collect(),
     })
 }
 

@@ -2,11 +2,8 @@
 //! lives in `PRAGMA user_version`; each migration runs in its own transaction that
 //! also bumps the version, so a crash leaves the database at a whole version.
 //!
-//! Later issues extend this list (never edit a released migration): the Realm
-//! registry (`realms`, path primary key, `owner_id REFERENCES users(id)`),
-//! `permissions` (user or wildcard × realm, mayRead/mayWrite/mayManage) and
-//! permission `offers` all hang off `users(id)`, which is why users keep a plain
-//! text primary key and every user-owned table cascades on delete.
+//! Later issues extend this list; a released migration is never edited. Version 2
+//! added the Realm registry, permissions and offers, which hang off `users(id)`.
 
 use std::path::Path;
 
@@ -68,10 +65,68 @@ CREATE TABLE revoked_tokens (
 ) STRICT, WITHOUT ROWID;
 ";
 
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: V1_USERS_ACCOUNTS_SESSIONS,
-}];
+/// The Realm registry and what users may do with each Realm. A Realm is keyed by
+/// its identifier's text (`RealmId`'s display form: a path starts with `/`, a
+/// partition value never does). An owner's removal leaves the Realm owner-less; a
+/// grantee's removal takes their entries and offers with them.
+const V2_REALMS_PERMISSIONS_OFFERS: &str = "
+CREATE TABLE realms (
+    id          TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 1100),
+    owner_id    TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX realms_by_owner ON realms(owner_id);
+
+CREATE TABLE permissions (
+    realm_id    TEXT NOT NULL REFERENCES realms(id) ON DELETE CASCADE,
+    user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    may_read    INTEGER NOT NULL CHECK (may_read IN (0, 1)),
+    may_write   INTEGER NOT NULL CHECK (may_write IN (0, 1) AND may_write <= may_read),
+    may_manage  INTEGER NOT NULL CHECK (may_manage IN (0, 1)),
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (realm_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX permissions_by_user ON permissions(user_id);
+
+CREATE TABLE default_permissions (
+    realm_id    TEXT PRIMARY KEY REFERENCES realms(id) ON DELETE CASCADE,
+    may_read    INTEGER NOT NULL CHECK (may_read IN (0, 1)),
+    may_write   INTEGER NOT NULL CHECK (may_write IN (0, 1) AND may_write <= may_read),
+    may_manage  INTEGER NOT NULL CHECK (may_manage IN (0, 1)),
+    updated_at  INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE offers (
+    token       TEXT PRIMARY KEY CHECK (length(token) = 32 AND token NOT GLOB '*[^0-9a-f]*'),
+    realm_id    TEXT NOT NULL REFERENCES realms(id) ON DELETE CASCADE,
+    creator_id  TEXT REFERENCES users(id) ON DELETE CASCADE,
+    may_read    INTEGER NOT NULL CHECK (may_read IN (0, 1)),
+    may_write   INTEGER NOT NULL CHECK (may_write IN (0, 1) AND may_write <= may_read),
+    may_manage  INTEGER NOT NULL CHECK (may_manage IN (0, 1)),
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER,
+    revoked_at  INTEGER
+) STRICT;
+CREATE INDEX offers_by_creator ON offers(creator_id);
+
+CREATE TABLE offer_acceptances (
+    token        TEXT NOT NULL REFERENCES offers(token) ON DELETE CASCADE,
+    user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    accepted_at  INTEGER NOT NULL,
+    PRIMARY KEY (token, user_id)
+) STRICT, WITHOUT ROWID;
+";
+
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: V1_USERS_ACCOUNTS_SESSIONS,
+    },
+    Migration {
+        version: 2,
+        sql: V2_REALMS_PERMISSIONS_OFFERS,
+    },
+];
 
 /// The schema version this binary creates and understands.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

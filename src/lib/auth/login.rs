@@ -4,9 +4,9 @@
 use std::time::{Duration, SystemTime};
 
 use super::error::AuthError;
-use super::path::{owner_namespace, resolve_realm_path};
 use super::{AuthService, SYNC_LABEL};
-use crate::admin::{AdminError, Taken, User, PASSWORD_PROVIDER};
+use crate::admin::{AdminError, Rights, Subject, Taken, User, PASSWORD_PROVIDER};
+use crate::realm_id::{RealmId, RealmPath};
 use crate::token::{
     legacy_payload, Access, Claims, Identity, Right, TokenForm, TokenKind, UserId, DEFAULT_APP_ID,
 };
@@ -36,6 +36,21 @@ impl IssuedToken {
     pub fn token_data(&self) -> Result<serde_json::Value, AuthError> {
         Ok(legacy_payload(&self.claims)?)
     }
+}
+
+/// A token's `access` list for a set of rights.
+pub fn access_of(rights: Rights) -> Access {
+    let mut access = Access::NONE;
+    if rights.may_read {
+        access = access.with(Right::Download);
+    }
+    if rights.may_write {
+        access = access.with(Right::Upload);
+    }
+    if rights.may_manage {
+        access = access.with(Right::Manage);
+    }
+    access
 }
 
 fn app(app_id: Option<String>) -> String {
@@ -121,11 +136,15 @@ impl AuthService {
         Ok((claims, user))
     }
 
-    /// An access token for the Realm at `path` (`~` is the refresh token's user).
+    /// An access token for the Realm at `path` (`~` is the refresh token's user),
+    /// carrying exactly the rights the permission rules give the user
+    /// (`admin::access`): `download` for mayRead, `upload` for mayWrite, `manage`
+    /// for mayManage; `AccessDenied` when they give nothing.
     ///
-    /// Until permissions exist (next issue), admins get download, upload and
-    /// manage on every path, and a user gets download and upload in their own
-    /// namespace (`/<user id>/...`); everything else is refused.
+    /// A path the registry does not know yet is registered when the user may
+    /// create it: in their own home (`/<own id>/...`, with them as owner), or
+    /// anywhere for an admin (owned by the user whose home it is, if that user
+    /// exists, else by the admin).
     pub fn access_for_path(
         &self,
         refresh: &str,
@@ -136,23 +155,43 @@ impl AuthService {
         let (refresh_claims, user) = self.refresh_owner(refresh, now)?;
         let id = user.id.to_string();
         let path =
-            resolve_realm_path(path, Some(&id)).map_err(|e| AuthError::InvalidParameter {
+            RealmPath::resolve(path, Some(&id)).map_err(|e| AuthError::InvalidParameter {
                 name: "path",
                 reason: e.to_string(),
             })?;
-        let access = if user.is_admin {
-            Access::ALL
-        } else if owner_namespace(&path) == id {
-            Access::NONE.with(Right::Download).with(Right::Upload)
+        let realm = RealmId::Path(path.clone());
+        let store = &*self.store;
+        if store.find_realm(&realm)?.is_none() {
+            let home = path.home_user();
+            let owner = if user.is_admin {
+                match home {
+                    Some(home) if store.find_user(&home)?.is_some() => Some(home),
+                    _ => Some(user.id),
+                }
+            } else if home == Some(user.id) {
+                Some(user.id)
+            } else {
+                None
+            };
+            if let Some(owner) = owner {
+                store.register_realm(&realm, Some(&owner), now)?;
+            }
+        }
+        let subject = if user.is_admin {
+            Subject::Admin
         } else {
+            Subject::User(user.id)
+        };
+        let rights = store.rights(subject, &realm)?;
+        if !rights.any() {
             return Err(AuthError::AccessDenied(format!(
                 "User {id} has no access to {path}."
             )));
-        };
+        }
         let mut claims = Claims::access(
             Identity::User(user.id),
-            Some(path),
-            access,
+            Some(path.to_string()),
+            access_of(rights),
             now,
             self.lifetimes.access,
         )

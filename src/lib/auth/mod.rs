@@ -11,16 +11,14 @@ mod caller;
 mod error;
 mod login;
 mod mint;
-mod path;
 mod setup;
 mod throttle;
 
 pub use account::PutUser;
 pub use caller::Caller;
 pub use error::AuthError;
-pub use login::{IssuedToken, PasswordLogin, USER_TOKEN_TTL};
+pub use login::{access_of, IssuedToken, PasswordLogin, USER_TOKEN_TTL};
 pub use mint::{inspect, mint, ClaimsJson, Expiry, Inspection, MintError, MintRequest, Minted};
-pub use path::{resolve_realm_path, PathError};
 pub use setup::{
     admin_token, load_signer, load_verifier, verifier_of, AuthSetup, SetupError, Started,
 };

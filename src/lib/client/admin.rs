@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::admin::json::{RemovalJson, UserJson, UserPageJson};
 use crate::admin::ops::{NewPasswordUser, UserChanges};
 
-const API: &str = "api/admin/v1/users";
+const API: &str = "api/admin/v1";
 
 /// A problem JSON answer, as the server sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +83,14 @@ impl AdminClient {
 
     /// `api/admin/v1/users` plus `segments`, each escaped as one path segment.
     fn url(&self, segments: &[&str]) -> Result<Url, ClientError> {
+        let mut all = vec!["users"];
+        all.extend_from_slice(segments);
+        self.api_url(&all)
+    }
+
+    /// `api/admin/v1` plus `segments`, each escaped as one path segment (so a
+    /// Realm path travels as `%2Fa%2Fb`).
+    pub(super) fn api_url(&self, segments: &[&str]) -> Result<Url, ClientError> {
         let mut url = self
             .base
             .join(API)
@@ -93,13 +101,16 @@ impl AdminClient {
         Ok(url)
     }
 
-    fn request(&self, method: Method, url: Url) -> RequestBuilder {
+    pub(super) fn request(&self, method: Method, url: Url) -> RequestBuilder {
         self.http
             .request(method, url)
             .header("Authorization", format!("Bearer {}", self.token))
     }
 
-    fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ClientError> {
+    pub(super) fn send<T: DeserializeOwned>(
+        &self,
+        request: RequestBuilder,
+    ) -> Result<T, ClientError> {
         let response = request.send().map_err(|source| ClientError::Unreachable {
             url: self.base.to_string(),
             source,

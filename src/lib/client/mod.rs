@@ -1,9 +1,12 @@
 //! Clients of a running server: the admin API over HTTP ([`AdminClient`]), and
-//! [`Users`], which runs `ros user` against either that API or, offline, a stopped
-//! server's data directory, with one set of operations for both.
+//! [`Users`] and [`Sharing`], which run `ros user`, `ros permission` and `ros
+//! realm` against either that API or, offline, a stopped server's data directory,
+//! with one set of operations for both.
 
 mod admin;
+mod sharing;
 mod users;
 
 pub use admin::{AdminClient, ClientError, ServerProblem};
+pub use sharing::{ChangeRequest, Sharing, SharingClientError};
 pub use users::{server_url, Users, UsersError};

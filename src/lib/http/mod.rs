@@ -1,5 +1,5 @@
 //! The http service: health, the original's auth routes (`/auth...`) and the admin
-//! API (`/api/admin/v1/...`); the dashboard and metrics join later. Every body is
+//! API (`/api/admin/v1/...`: users, Realms, permissions, offers); the dashboard and metrics join later. Every body is
 //! documented in `docs/openapi.yaml`, errors are the original's problem JSON.
 
 mod account;
@@ -8,6 +8,7 @@ mod api;
 mod health;
 mod login;
 mod problem;
+mod sharing_api;
 
 pub use admin_api::DEFAULT_PAGE_SIZE;
 pub use api::{client_address, request_token, Api, ApiState, ClientAddr, JsonBody, RequestCaller};
@@ -55,6 +56,26 @@ pub fn router(state: HttpState) -> Router {
         .route(
             "/api/admin/v1/users/{user}/password",
             put(admin_api::set_password),
+        )
+        .route("/api/admin/v1/realms", get(sharing_api::list_realms))
+        .route("/api/admin/v1/realms/{realm}", get(sharing_api::show_realm))
+        .route(
+            "/api/admin/v1/permissions",
+            get(sharing_api::list_permissions)
+                .post(sharing_api::change_permission)
+                .delete(sharing_api::revoke_permission),
+        )
+        .route(
+            "/api/admin/v1/offers",
+            get(sharing_api::list_offers).post(sharing_api::create_offer),
+        )
+        .route(
+            "/api/admin/v1/offers/{token}",
+            delete(sharing_api::revoke_offer),
+        )
+        .route(
+            "/api/admin/v1/offers/{token}/accept",
+            post(sharing_api::accept_offer),
         )
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state.api);

@@ -7,6 +7,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::admin::sharing::SharingError;
 use crate::admin::{AdminError, TokenRejected};
 use crate::auth::AuthError;
 
@@ -21,7 +22,9 @@ pub enum RealmProblem {
     UnknownAccount,
     ExistingAccount,
     AccessDenied,
+    RealmNotFound,
     UnknownUser,
+    ExpiredPermissionOffer,
 }
 
 impl RealmProblem {
@@ -64,11 +67,23 @@ impl RealmProblem {
                 StatusCode::FORBIDDEN,
                 "The path is invalid or current user has no access.",
             ),
+            RealmNotFound => (
+                "realm-not-found",
+                617,
+                StatusCode::NOT_FOUND,
+                "The Realm could not be found",
+            ),
             UnknownUser => (
                 "unknown-user",
                 618,
                 StatusCode::NOT_FOUND,
                 "The user does not exist.",
+            ),
+            ExpiredPermissionOffer => (
+                "expired-permission-offer",
+                701,
+                StatusCode::FORBIDDEN,
+                "The permission offer is expired.",
             ),
         }
     }
@@ -221,6 +236,32 @@ impl From<AuthError> for Problem {
 impl From<AdminError> for Problem {
     fn from(e: AdminError) -> Problem {
         Problem::from(AuthError::from(e))
+    }
+}
+
+impl From<SharingError> for Problem {
+    fn from(e: SharingError) -> Problem {
+        use SharingError::*;
+        let detail = e.to_string();
+        match e {
+            InvalidRealm(_) | ManagementRealm(_) | NoOwnedRealms(_) => {
+                Problem::invalid("realm", detail)
+            }
+            UnknownRealm(_) => Problem::realm(RealmProblem::RealmNotFound).detail(detail),
+            NotManager(_) | NotOfferCreator => {
+                Problem::realm(RealmProblem::AccessDenied).detail(detail)
+            }
+            UnknownUser(_) => Problem::realm(RealmProblem::UnknownUser).detail(detail),
+            WriteOnly { .. } => Problem::invalid("may_write", detail),
+            EmptyOffer => Problem::invalid("may_read", detail),
+            ExpiryInPast => Problem::invalid("expires_in", detail),
+            NoAcceptingUser => Problem::invalid("user", detail),
+            UnknownOffer => Problem::invalid("token", detail),
+            OfferExpired => Problem::realm(RealmProblem::ExpiredPermissionOffer),
+            OfferRevoked => Problem::realm(RealmProblem::ExpiredPermissionOffer)
+                .title("The permission offer was revoked."),
+            Store(e) => Problem::from(e),
+        }
     }
 }
 

@@ -16,14 +16,14 @@ use super::ids::{FileIdent, Millis, Salt, ServerVersion, SessionIdent};
 use super::kind::{Availability, Direction, MessageKind};
 use super::limits::Limits;
 use super::reader::{Reader, Term};
-use super::text::{RealmPath, SignedToken};
+use super::text::{BindPath, SignedToken};
 use super::version::ProtocolVersion;
 
 /// BIND: opens a session on a Realm.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Bind {
     pub session: SessionIdent,
-    pub path: RealmPath,
+    pub path: BindPath,
     /// Empty from realm-core 11.10 on (the token travels in the upgrade request).
     pub token: SignedToken,
     /// The client file has no ident yet; the server must send IDENT.
@@ -209,12 +209,12 @@ fn parse_bind(mut head: Head<'_>) -> Result<Bind, ParseError> {
     let need_client_file_ident = head.flag("need_client_file_ident", Term::Space)?;
     let is_subserver = head.flag("is_subserver", Term::LineFeed)?;
     let (kind, mut reader) = head.into_body();
-    let path_bytes = bounded_part(&mut reader, kind, path_size, RealmPath::MAX_LEN)?;
+    let path_bytes = bounded_part(&mut reader, kind, path_size, BindPath::MAX_LEN)?;
     let token_bytes = bounded_part(&mut reader, kind, token_size, SignedToken::MAX_LEN)?;
     finish(&reader, kind)?;
     // The bounds were checked by `bounded_part`; the constructors check them again.
     let path =
-        RealmPath::new(path_bytes).map_err(|_| too_large(kind, path_size, RealmPath::MAX_LEN))?;
+        BindPath::new(path_bytes).map_err(|_| too_large(kind, path_size, BindPath::MAX_LEN))?;
     let token = SignedToken::new(token_bytes)
         .map_err(|_| too_large(kind, token_size, SignedToken::MAX_LEN))?;
     Ok(Bind {

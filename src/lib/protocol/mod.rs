@@ -53,5 +53,5 @@ pub use json::{
 pub use kind::{Direction, MessageKind};
 pub use limits::Limits;
 pub use server::{Download, ErrorMessage, LogMessage, ServerIdent, ServerMessage};
-pub use text::{BadLength, RealmPath, SignedToken};
+pub use text::{BadLength, BindPath, SignedToken};
 pub use version::ProtocolVersion;

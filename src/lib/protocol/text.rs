@@ -4,11 +4,11 @@
 //! them, so a value outside these bounds can never be sent usefully; the types
 //! make such a BIND impossible to build.
 
-/// The second body part of BIND: a Realm's virtual path (partition-based sync:
+/// The first body part of BIND: a Realm's identifier as sent (partition-based sync:
 /// the partition value as Extended JSON, e.g. `"tasks"` with the quotes, or a
 /// path like `/demo`). Arbitrary bytes, 1 ..= 1024 of them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct RealmPath(Vec<u8>);
+pub struct BindPath(Vec<u8>);
 
 /// A signed user token as carried in BIND or REFRESH: empty for current
 /// clients (they put it in the upgrade request), at most 2048 bytes.
@@ -27,7 +27,7 @@ pub struct BadLength {
     pub max: usize,
 }
 
-impl RealmPath {
+impl BindPath {
     /// Longest path the reference server accepts (`s_max_path_size`).
     pub const MAX_LEN: usize = 1024;
 

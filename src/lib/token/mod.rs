@@ -19,7 +19,7 @@ mod claims;
 mod encoding;
 mod error;
 mod id;
-mod random;
+pub(crate) mod random;
 mod read;
 mod signer;
 mod verifier;

@@ -4,6 +4,9 @@ pub mod changeset;
 pub mod check_configuration;
 pub mod generate_assets;
 pub mod init;
+pub mod permission;
+pub mod realm;
+pub mod remote;
 pub mod serve;
 pub mod site;
 pub mod start;
@@ -25,6 +28,8 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Changeset(args)) => changeset::exec(args),
         Some(Command::Token(args)) => token::exec(args),
         Some(Command::User(args)) => user::exec(args),
+        Some(Command::Permission(args)) => permission::exec(args),
+        Some(Command::Realm(args)) => realm::exec(args),
         Some(Command::GenerateAssets(args)) => generate_assets::exec(args),
         None => crate::exit::USAGE,
     }

@@ -2,14 +2,14 @@
 //! `--root DIR`, offline on a stopped server's data directory.
 
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
 
 use anyhow::{anyhow, Context as _};
 use clap::{Args, Subcommand};
 use ros::admin::ops::{NewPasswordUser, UserChanges};
-use ros::client::{AdminClient, ClientError, Users, UsersError};
+use ros::client::{Users, UsersError};
 
-use crate::output::{self, Format};
+use super::remote::{client, client_code, usage, Failure, Target};
+use crate::output;
 
 #[derive(Debug, Args)]
 pub struct UserArgs {
@@ -17,28 +17,6 @@ pub struct UserArgs {
     pub target: Target,
     #[command(subcommand)]
     pub verb: Verb,
-}
-
-/// Where the users are, and how to show them.
-#[derive(Debug, Args)]
-pub struct Target {
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// The server's http service, such as http://127.0.0.1:27080 (else ROS_URL, else
-    /// the local configuration's).
-    #[arg(long, global = true, value_name = "URL")]
-    pub url: Option<String>,
-    /// The admin token or an admin's token (else ROS_TOKEN, ROS_TOKEN_FILE, else
-    /// the local configuration's admin token file).
-    #[arg(long, global = true, value_name = "TOKEN")]
-    pub token: Option<String>,
-    /// Work offline on this stopped server's data directory (storage.root_path).
-    #[arg(long, global = true, value_name = "DIR")]
-    pub root: Option<PathBuf>,
-    /// Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml).
-    #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,22 +59,14 @@ pub enum Verb {
     Enable { user: String },
 }
 
-/// A failure and its exit code.
-struct Failure(i32, anyhow::Error);
-
 impl From<UsersError> for Failure {
     fn from(e: UsersError) -> Failure {
         let code = match &e {
-            UsersError::Client(ClientError::Unreachable { .. }) => crate::exit::UNREACHABLE,
-            UsersError::Client(ClientError::BadUrl(_)) => crate::exit::USAGE,
+            UsersError::Client(c) => client_code(c),
             _ => crate::exit::FAILED,
         };
         Failure(code, e.into())
     }
-}
-
-fn usage(e: anyhow::Error) -> Failure {
-    Failure(crate::exit::USAGE, e)
 }
 
 pub fn exec(args: UserArgs) -> i32 {
@@ -110,54 +80,10 @@ pub fn exec(args: UserArgs) -> i32 {
 }
 
 fn connect(target: &Target) -> Result<Users, Failure> {
-    if let Some(root) = &target.root {
-        return Ok(Users::offline(root)?);
+    match &target.root {
+        Some(root) => Ok(Users::offline(root)?),
+        None => Ok(Users::Online(client(target)?)),
     }
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let mut local = None;
-    let mut config = || -> Result<ros::config::Config, Failure> {
-        if local.is_none() {
-            local =
-                Some(crate::commands::site::local_config(target.config.as_deref()).map_err(usage)?);
-        }
-        local
-            .clone()
-            .ok_or_else(|| usage(anyhow!("no configuration")))
-    };
-    let url = match target.url.clone().or_else(|| env("ROS_URL")) {
-        Some(url) => url,
-        None => ros::client::server_url(&config()?).ok_or_else(|| {
-            Failure(
-                crate::exit::UNREACHABLE,
-                anyhow!("the local server is not running (its lock file names no address); give --url or ROS_URL"),
-            )
-        })?,
-    };
-    let token = match (
-        target.token.clone().or_else(|| env("ROS_TOKEN")),
-        env("ROS_TOKEN_FILE"),
-    ) {
-        (Some(token), _) => token,
-        (None, Some(file)) => std::fs::read_to_string(&file)
-            .with_context(|| format!("ROS_TOKEN_FILE {file}"))
-            .map_err(usage)?
-            .trim()
-            .to_string(),
-        (None, None) => {
-            let root = config()?.storage.root_path;
-            ros::token::read_admin_token(&root)
-                .map_err(|e| usage(e.into()))?
-                .ok_or_else(|| {
-                    usage(anyhow!(
-                        "no token: give --token, ROS_TOKEN or ROS_TOKEN_FILE ({} has no admin token yet)",
-                        root.display()
-                    ))
-                })?
-        }
-    };
-    Ok(Users::Online(
-        AdminClient::new(&url, token).map_err(|e| usage(e.into()))?,
-    ))
 }
 
 /// A password from standard input (`--password-stdin`, one line) or asked twice

@@ -1,0 +1,50 @@
+//! `ros realm`: the Realms the server knows, their owners and permission entries.
+
+use clap::{Args, Subcommand};
+
+use super::permission::connect;
+use super::remote::{Failure, Target};
+use crate::output;
+
+#[derive(Debug, Args)]
+pub struct RealmArgs {
+    #[command(flatten)]
+    pub target: Target,
+    #[command(subcommand)]
+    pub verb: Verb,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Verb {
+    /// List the Realms you manage (every Realm, for an admin).
+    List {
+        /// Only Realms of this owner (id or username).
+        #[arg(long, value_name = "USER")]
+        owner: Option<String>,
+    },
+    /// Show a Realm: its owner and every permission entry on it.
+    Show {
+        /// A path like /<user id>/tasks, or a partition value like '"tasks"'.
+        path: String,
+    },
+}
+
+pub fn exec(args: RealmArgs) -> i32 {
+    match run(args) {
+        Ok(()) => crate::exit::OK,
+        Err(Failure(code, e)) => {
+            eprintln!("ros realm: {e:#}");
+            code
+        }
+    }
+}
+
+fn run(args: RealmArgs) -> Result<(), Failure> {
+    let format = args.target.format;
+    let sharing = connect(&args.target)?;
+    match args.verb {
+        Verb::List { owner } => output::realms(format, &sharing.list_realms(owner.as_deref())?),
+        Verb::Show { path } => output::realm(format, &sharing.show_realm(&path)?),
+    }
+    Ok(())
+}

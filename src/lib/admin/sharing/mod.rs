@@ -1,0 +1,74 @@
+//! Sharing Realms, as operators and users see it: permission changes with the
+//! original's PermissionChange semantics, offers and their acceptance, and the
+//! views of Realms and entries a requester may see. The admin API, the offline
+//! `ros permission --root` and (with the sync service) the management Realm all
+//! call these, so the rules cannot differ between them.
+
+mod change;
+mod error;
+pub mod json;
+mod offer;
+mod view;
+
+pub use change::{apply_change, revoke_entry, Applied, GranteeName, PermissionChange, RealmTarget};
+pub use error::{status_of, SharingError};
+pub use offer::{accept_offer, create_offer, list_offers, revoke_offer, Accepted, NewOffer};
+pub use view::{list_entries, list_realms, show_realm, RealmDetails};
+
+use std::time::SystemTime;
+
+use rusqlite::Connection;
+
+use super::access::{rights_in, Subject};
+use super::realms::{load_realm, register_in, RealmRecord};
+use super::users::load_user;
+use crate::realm_id::RealmId;
+
+/// Registers a path the registry does not know yet when the requester could
+/// create it anyway: an admin anywhere, a user in their own home
+/// (`/<own id>/...`). Its owner is the user whose home it is, if that user
+/// exists. Lets an operator share a Realm before its first client connects.
+fn register_if_creatable(
+    conn: &Connection,
+    subject: Subject,
+    realm: &RealmId,
+    now: SystemTime,
+) -> Result<(), SharingError> {
+    let Some(path) = realm.as_path() else {
+        return Ok(());
+    };
+    if load_realm(conn, realm)?.is_some() {
+        return Ok(());
+    }
+    let home = path.home_user();
+    let creatable = match subject {
+        Subject::Admin => true,
+        Subject::User(user) => home == Some(user),
+    };
+    if creatable {
+        let owner = match home {
+            Some(id) if load_user(conn, &id)?.is_some() => Some(id),
+            _ => None,
+        };
+        register_in(conn, realm, owner.as_ref(), now)?;
+    }
+    Ok(())
+}
+
+/// The Realm, registered, not a management Realm, and managed by `subject`: what
+/// every change and offer needs of its target.
+fn managed_target(
+    conn: &Connection,
+    subject: Subject,
+    realm: &RealmId,
+) -> Result<RealmRecord, SharingError> {
+    if realm.as_path().is_some_and(|p| p.is_management()) {
+        return Err(SharingError::ManagementRealm(realm.clone()));
+    }
+    let record =
+        load_realm(conn, realm)?.ok_or_else(|| SharingError::UnknownRealm(realm.clone()))?;
+    if !rights_in(conn, subject, realm)?.may_manage {
+        return Err(SharingError::NotManager(realm.clone()));
+    }
+    Ok(record)
+}
