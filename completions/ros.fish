@@ -33,6 +33,8 @@ complete -c ros -n "__fish_ros_needs_command" -f -a "check-configuration" -d 'Ch
 complete -c ros -n "__fish_ros_needs_command" -f -a "init" -d 'Create a configuration file, a key pair and a data directory'
 complete -c ros -n "__fish_ros_needs_command" -f -a "token" -d 'Key pairs, the admin token, minted tokens and what a token says'
 complete -c ros -n "__fish_ros_needs_command" -f -a "user" -d 'Manage users, through a running server or offline with --root'
+complete -c ros -n "__fish_ros_needs_command" -f -a "permission" -d 'Who may read, write and manage which Realm; offers that share a Realm by token'
+complete -c ros -n "__fish_ros_needs_command" -f -a "realm" -d 'The Realms the server knows, their owners and permissions'
 complete -c ros -n "__fish_ros_needs_command" -f -a "changeset" -d 'Inspect changesets (the binary format clients upload)'
 complete -c ros -n "__fish_ros_needs_command" -f -a "generate-assets" -d 'Write the man pages and shell completions generated from this CLI'
 complete -c ros -n "__fish_ros_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -116,7 +118,7 @@ complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcomman
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -s h -l help -d 'Print help'
@@ -133,21 +135,21 @@ complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcom
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l admin -d 'Make the user an admin'
@@ -156,7 +158,7 @@ complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l yes -d 'Do not ask for confirmation (needed without a terminal)'
@@ -164,7 +166,7 @@ complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l password-stdin -d 'Read the password from standard input (one line) instead of asking'
@@ -172,28 +174,28 @@ complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l token -d 'The admin token or an admin\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
@@ -207,6 +209,92 @@ complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable a user: no logins, every token refused'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Enable a disabled user again'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -f -a "list" -d 'List permission entries, optionally of one Realm or one user'
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -f -a "grant" -d 'Set flags on USER\'s entry (or with `*` the Realm\'s default entry) for PATH (`*` for every Realm the requester owns). Without flags, an entry that grants nothing is created: it denies, even below a permissive default'
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -f -a "revoke" -d 'Remove USER\'s entry (or the default entry) on PATH; the user falls back to the Realm\'s default entry'
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -f -a "offer" -d 'Offers: tokens that grant flags on a Realm to whoever accepts them'
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l realm -d 'Only entries on this Realm' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l user -d 'Only entries of this user (id or username), or `*` for default entries' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l read -d 'Allow reading (downloading) the Realm'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l write -d 'Allow writing (uploading); needs read as well'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l manage -d 'Allow managing the Realm\'s permissions'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l no-read -d 'Take reading away'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l no-write -d 'Take writing away'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l no-manage -d 'Take managing away'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -f -a "create" -d 'Make an offer for PATH and print its token'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -f -a "accept" -d 'Accept an offer: as the token\'s user, or for --user (admins, and offline)'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -f -a "list" -d 'List the offers you made (every offer, for an admin)'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -f -a "revoke" -d 'Revoke an offer: it can no longer be accepted; what it granted stays'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from help" -f -a "list" -d 'List permission entries, optionally of one Realm or one user'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from help" -f -a "grant" -d 'Set flags on USER\'s entry (or with `*` the Realm\'s default entry) for PATH (`*` for every Realm the requester owns). Without flags, an entry that grants nothing is created: it denies, even below a permissive default'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Remove USER\'s entry (or the default entry) on PATH; the user falls back to the Realm\'s default entry'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from help" -f -a "offer" -d 'Offers: tokens that grant flags on a Realm to whoever accepts them'
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l owner -d 'Only Realms of this owner (id or username)' -r
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -217,15 +305,17 @@ complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subco
 complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand generate-assets" -l out -d 'Directory that receives `man/` and `completions/`' -r -F
 complete -c ros -n "__fish_ros_using_subcommand generate-assets" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "serve" -d 'Run the server (sync, http and proxy listeners) until SIGINT or SIGTERM'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "start" -d 'Run the server with the original 3.x `ros start` flags'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "check-configuration" -d 'Check a configuration and report every problem found, with file, line and column'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "init" -d 'Create a configuration file, a key pair and a data directory'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "token" -d 'Key pairs, the admin token, minted tokens and what a token says'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "user" -d 'Manage users, through a running server or offline with --root'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "changeset" -d 'Inspect changesets (the binary format clients upload)'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "generate-assets" -d 'Write the man pages and shell completions generated from this CLI'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user changeset generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "serve" -d 'Run the server (sync, http and proxy listeners) until SIGINT or SIGTERM'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "start" -d 'Run the server with the original 3.x `ros start` flags'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "check-configuration" -d 'Check a configuration and report every problem found, with file, line and column'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "init" -d 'Create a configuration file, a key pair and a data directory'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "token" -d 'Key pairs, the admin token, minted tokens and what a token says'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "user" -d 'Manage users, through a running server or offline with --root'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "permission" -d 'Who may read, write and manage which Realm; offers that share a Realm by token'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "realm" -d 'The Realms the server knows, their owners and permissions'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "changeset" -d 'Inspect changesets (the binary format clients upload)'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "generate-assets" -d 'Write the man pages and shell completions generated from this CLI'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "keygen" -d 'Write a new RSA key pair: auth.key (mode 0600) and auth.pub'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "admin" -d 'Print the admin token of the local server (made when missing)'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Sign a token with the local server\'s private key'
@@ -239,4 +329,10 @@ complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "revoke-admin" -d 'Take admin rights from a user'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "disable" -d 'Disable a user: no logins, every token refused'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "enable" -d 'Enable a disabled user again'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from permission" -f -a "list" -d 'List permission entries, optionally of one Realm or one user'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from permission" -f -a "grant" -d 'Set flags on USER\'s entry (or with `*` the Realm\'s default entry) for PATH (`*` for every Realm the requester owns). Without flags, an entry that grants nothing is created: it denies, even below a permissive default'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from permission" -f -a "revoke" -d 'Remove USER\'s entry (or the default entry) on PATH; the user falls back to the Realm\'s default entry'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from permission" -f -a "offer" -d 'Offers: tokens that grant flags on a Realm to whoever accepts them'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from realm" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from realm" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from changeset" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions'

@@ -88,7 +88,8 @@ fn register_login_refresh_and_access_tokens() {
     );
     assert_eq!((other.status, other.code()), (400, 601));
 
-    // Refresh token + path: an access token for the user's own Realm, `~` expanded.
+    // Refresh token + path: an access token for the user's own Realm, `~` expanded;
+    // the Realm is registered with them as owner, and owners may do everything.
     let access = login(
         &api,
         json!({"provider": "realm", "data": alice_refresh, "path": "/~/tasks", "app_id": "my.app"}),
@@ -96,7 +97,7 @@ fn register_login_refresh_and_access_tokens() {
     assert_eq!(access.status, 200, "{:#}", access.body);
     let data = &access.body["access_token"]["token_data"];
     assert_eq!(data["path"], format!("/{alice}/tasks"));
-    assert_eq!(data["access"], json!(["download", "upload"]));
+    assert_eq!(data["access"], json!(["download", "upload", "manage"]));
     assert_eq!(data["sync_label"], "default");
     assert_eq!(data["app_id"], "my.app");
     // Someone else's Realm, a bad path, a token that is not a refresh token.

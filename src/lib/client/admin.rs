@@ -192,7 +192,19 @@ fn problem(status: StatusCode, bytes: &[u8]) -> ClientError {
                 .unwrap_or("HTTP error")
                 .to_string()
         }),
-        detail: text("detail"),
+        detail: text("detail").or_else(|| {
+            // Invalid-parameter problems say what was wrong in `invalid_params`.
+            let reasons: Vec<String> = body
+                .get("invalid_params")?
+                .as_array()?
+                .iter()
+                .map(|p| {
+                    let field = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or_default();
+                    format!("{}: {}", field("name"), field("reason"))
+                })
+                .collect();
+            (!reasons.is_empty()).then(|| reasons.join("; "))
+        }),
         code: body.get("code").and_then(Value::as_u64),
     })
 }

@@ -101,7 +101,9 @@ pub enum OfferVerb {
     },
     /// Accept an offer: as the token's user, or for --user (admins, and offline).
     Accept {
-        token: String,
+        /// The offer's token.
+        #[arg(value_name = "TOKEN")]
+        offer: String,
         /// The user who accepts (id or username).
         #[arg(long, value_name = "USER")]
         user: Option<String>,
@@ -109,7 +111,11 @@ pub enum OfferVerb {
     /// List the offers you made (every offer, for an admin).
     List,
     /// Revoke an offer: it can no longer be accepted; what it granted stays.
-    Revoke { token: String },
+    Revoke {
+        /// The offer's token.
+        #[arg(value_name = "TOKEN")]
+        offer: String,
+    },
 }
 
 impl From<SharingClientError> for Failure {
@@ -189,15 +195,15 @@ fn offer(target: &Target, verb: OfferVerb) -> Result<(), Failure> {
                 &connect(target)?.create_offer(&path, rights, expires)?,
             );
         }
-        OfferVerb::Accept { token, user } => {
+        OfferVerb::Accept { offer, user } => {
             output::accepted(
                 format,
-                &connect(target)?.accept_offer(&token, user.as_deref())?,
+                &connect(target)?.accept_offer(&offer, user.as_deref())?,
             );
         }
         OfferVerb::List => output::offers(format, &connect(target)?.list_offers()?),
-        OfferVerb::Revoke { token } => {
-            output::offer(format, &connect(target)?.revoke_offer(&token)?);
+        OfferVerb::Revoke { offer } => {
+            output::offer(format, &connect(target)?.revoke_offer(&offer)?);
         }
     }
     Ok(())
