@@ -435,3 +435,29 @@ proptest! {
         prop_assert_eq!(RealmId::parse(&text, None).unwrap(), id);
     }
 }
+
+#[test]
+fn removing_users_keeps_their_realms_and_drops_their_entries() {
+    let w = world();
+    let tasks = RealmId::parse(&format!("/{}/tasks", w.alice), None).unwrap();
+    let removal = ros::admin::ops::remove_user(&w.store, &w.alice).unwrap();
+    assert_eq!(removal.owned_realms.len(), 3);
+    assert!(removal.owned_realms.contains(&tasks.to_string()));
+    let record = w.store.find_realm(&tasks).unwrap().unwrap();
+    assert_eq!(record.owner, None, "kept, owner-less");
+    // Entries stay for the others and keep deciding.
+    assert_eq!(w.store.rights(Subject::User(w.bob), &tasks).unwrap(), R);
+    ros::admin::ops::remove_user(&w.store, &w.bob).unwrap();
+    let left = w
+        .store
+        .permission_entries(&EntryFilter {
+            realm: Some(tasks),
+            grantee: None,
+        })
+        .unwrap();
+    assert_eq!(
+        left.len(),
+        3,
+        "default, carol, dave; bob's entry went with him"
+    );
+}

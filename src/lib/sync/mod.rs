@@ -5,8 +5,10 @@
 //! DOWNLOAD) come with the sync-service issue, and until then an accepted connection
 //! is closed at once with 1011 (the client retries later, it does not reset).
 
+mod access;
 mod handshake;
 mod routes;
 
+pub use access::{bind_realm, session_rights};
 pub use handshake::{negotiate, Negotiated, NegotiationError, SERVER_VERSIONS};
 pub use routes::{router, routes, SyncState};
