@@ -267,9 +267,15 @@ fn change_table() {
             |r| matches!(r, Err(SharingError::NoOwnedRealms(_))),
         ),
         (
-            "non-admin cannot create outside home",
+            "non-admin cannot create outside home, nor learn it is missing",
             Subject::User(w.bob),
             change(&format!("/{a}/new"), "bob", t, None, None),
+            |r| matches!(r, Err(SharingError::NotManager(_))),
+        ),
+        (
+            "unregistered partition value",
+            Subject::Admin,
+            change("\"board\"", "bob", t, None, None),
             |r| matches!(r, Err(SharingError::UnknownRealm(_))),
         ),
     ];
@@ -460,4 +466,47 @@ fn removing_users_keeps_their_realms_and_drops_their_entries() {
         3,
         "default, carol, dave; bob's entry went with him"
     );
+}
+
+#[test]
+fn offers_grant_nothing_once_their_creator_stops_managing() {
+    use ros::admin::sharing::{accept_offer, create_offer, NewOffer};
+    let w = world();
+    let tasks = format!("/{}/tasks", w.alice);
+    let id = RealmId::parse(&tasks, None).unwrap();
+    let now = SystemTime::now();
+    let new = NewOffer {
+        realm: id.clone(),
+        rights: RW,
+        expires_at: None,
+    };
+    let by_dave = create_offer(&w.store, Subject::User(w.dave), &new, now).unwrap();
+    let by_alice = create_offer(&w.store, Subject::User(w.alice), &new, now).unwrap();
+    apply(
+        &w,
+        Subject::User(w.alice),
+        change(&tasks, "dave", None, None, Some(false)),
+    )
+    .unwrap();
+    let refused = accept_offer(&w.store, &w.erin, &by_dave.token, now);
+    assert!(
+        matches!(refused, Err(SharingError::CreatorNoLongerManages(_))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        rights(&w, Subject::User(w.erin), &tasks),
+        RW,
+        "still the default"
+    );
+    let accepted = accept_offer(&w.store, &w.carol, &by_alice.token, now).unwrap();
+    assert_eq!(accepted.rights, RW);
+    // Far-off expiries are refused rather than wrapped.
+    let far = NewOffer {
+        expires_at: Some(now + ros::admin::sharing::MAX_OFFER_LIFETIME * 2),
+        ..new
+    };
+    assert!(matches!(
+        create_offer(&w.store, Subject::Admin, &far, now),
+        Err(SharingError::ExpiryTooFar)
+    ));
 }

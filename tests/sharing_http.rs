@@ -31,8 +31,11 @@ fn register(api: &Api, name: &str) -> Person {
     }
 }
 
+/// An access token's `access` list, or the refusal's status and code.
+type Access = Result<Value, (u16, u64)>;
+
 /// The `access` list of an access token for `path`, or the refusal's status.
-fn access(api: &Api, who: &Person, path: &str) -> Result<Value, (u16, u64)> {
+fn access(api: &Api, who: &Person, path: &str) -> Access {
     let body = json!({"provider": "realm", "data": who.refresh, "path": path});
     let answer = api.call("POST", "/auth", "/auth", None, Some(&body));
     match answer.status {
@@ -136,7 +139,7 @@ fn grants_revokes_and_offers_decide_access_tokens() {
     assert_eq!(access(&api, &bob, &tasks), Err((403, 614)));
 
     // Every grant and revoke shows in the next access token.
-    let steps: [(Value, Result<Value, (u16, u64)>); 6] = [
+    let steps: [(Value, Access); 6] = [
         (json!({"may_read": true}), Ok(json!(["download"]))),
         (
             json!({"may_write": true}),

@@ -144,7 +144,7 @@ impl AuthService {
     /// A path the registry does not know yet is registered when the user may
     /// create it: in their own home (`/<own id>/...`, with them as owner), or
     /// anywhere for an admin (owned by the user whose home it is, if that user
-    /// exists, else by the admin).
+    /// exists, else by nobody).
     pub fn access_for_path(
         &self,
         refresh: &str,
@@ -161,27 +161,17 @@ impl AuthService {
             })?;
         let realm = RealmId::Path(path.clone());
         let store = &*self.store;
-        if store.find_realm(&realm)?.is_none() {
-            let home = path.home_user();
-            let owner = if user.is_admin {
-                match home {
-                    Some(home) if store.find_user(&home)?.is_some() => Some(home),
-                    _ => Some(user.id),
-                }
-            } else if home == Some(user.id) {
-                Some(user.id)
-            } else {
-                None
-            };
-            if let Some(owner) = owner {
-                store.register_realm(&realm, Some(&owner), now)?;
-            }
-        }
         let subject = if user.is_admin {
             Subject::Admin
         } else {
             Subject::User(user.id)
         };
+        crate::admin::sharing::ensure_registered(store, subject, &realm, now).map_err(
+            |e| match e {
+                crate::admin::sharing::SharingError::Store(e) => AuthError::from(e),
+                other => AuthError::AccessDenied(other.to_string()),
+            },
+        )?;
         let rights = store.rights(subject, &realm)?;
         if !rights.any() {
             return Err(AuthError::AccessDenied(format!(

@@ -241,7 +241,9 @@ impl Sharing {
                 let new = NewOffer {
                     realm: id,
                     rights,
-                    expires_at: expires_in.and_then(|d| now.checked_add(d)),
+                    expires_at: expires_in
+                        .map(|d| now.checked_add(d).ok_or(SharingError::ExpiryTooFar))
+                        .transpose()?,
                 };
                 Ok(OfferJson::from(&sharing::create_offer(
                     store,

@@ -248,13 +248,13 @@ impl From<SharingError> for Problem {
                 Problem::invalid("realm", detail)
             }
             UnknownRealm(_) => Problem::realm(RealmProblem::RealmNotFound).detail(detail),
-            NotManager(_) | NotOfferCreator => {
+            NotManager(_) | NotOfferCreator | CreatorNoLongerManages(_) => {
                 Problem::realm(RealmProblem::AccessDenied).detail(detail)
             }
             UnknownUser(_) => Problem::realm(RealmProblem::UnknownUser).detail(detail),
             WriteOnly { .. } => Problem::invalid("may_write", detail),
             EmptyOffer => Problem::invalid("may_read", detail),
-            ExpiryInPast => Problem::invalid("expires_in", detail),
+            ExpiryInPast | ExpiryTooFar => Problem::invalid("expires_in", detail),
             NoAcceptingUser => Problem::invalid("user", detail),
             UnknownOffer => Problem::invalid("token", detail),
             OfferExpired => Problem::realm(RealmProblem::ExpiredPermissionOffer),

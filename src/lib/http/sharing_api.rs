@@ -210,11 +210,13 @@ pub(super) async fn create_offer(
 ) -> Result<(StatusCode, Json<OfferJson>), Problem> {
     let subject = subject(&caller)?;
     let now = SystemTime::now();
-    let expires_at = body
-        .expires_in
-        .map(|s| now.checked_add(Duration::from_secs(s)))
-        .map(|t| t.ok_or_else(|| Problem::invalid("expires_in", "too far in the future")))
-        .transpose()?;
+    let expires_at = match body.expires_in {
+        None => None,
+        Some(seconds) => Some(
+            now.checked_add(Duration::from_secs(seconds))
+                .ok_or(sharing::SharingError::ExpiryTooFar)?,
+        ),
+    };
     let new = NewOffer {
         realm: realm_param("realm", &body.realm)?,
         rights: Rights::new(body.may_read, body.may_write, body.may_manage),

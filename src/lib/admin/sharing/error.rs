@@ -24,12 +24,18 @@ pub enum SharingError {
     EmptyOffer,
     #[error("the offer would expire before it is made")]
     ExpiryInPast,
+    #[error(
+        "an offer may last at most 100 years; leave the expiry out for one that does not expire"
+    )]
+    ExpiryTooFar,
     #[error("no offer has this token")]
     UnknownOffer,
     #[error("the offer has expired")]
     OfferExpired,
     #[error("the offer was revoked")]
     OfferRevoked,
+    #[error("the offer's creator may no longer manage {0}, so the offer grants nothing")]
+    CreatorNoLongerManages(RealmId),
     #[error("only the offer's creator or an admin may revoke it")]
     NotOfferCreator,
     #[error(
@@ -52,7 +58,7 @@ impl SharingError {
     pub fn code(&self) -> u32 {
         use SharingError::*;
         match self {
-            NotManager(_) | NotOfferCreator => 614,
+            NotManager(_) | NotOfferCreator | CreatorNoLongerManages(_) => 614,
             UnknownUser(_) => 618,
             OfferExpired | OfferRevoked => 701,
             Store(_) => 500,
@@ -63,6 +69,7 @@ impl SharingError {
             | NoOwnedRealms(_)
             | EmptyOffer
             | ExpiryInPast
+            | ExpiryTooFar
             | UnknownOffer
             | NoAcceptingUser => 601,
         }

@@ -12,7 +12,9 @@ mod view;
 
 pub use change::{apply_change, revoke_entry, Applied, GranteeName, PermissionChange, RealmTarget};
 pub use error::{status_of, SharingError};
-pub use offer::{accept_offer, create_offer, list_offers, revoke_offer, Accepted, NewOffer};
+pub use offer::{
+    accept_offer, create_offer, list_offers, revoke_offer, Accepted, NewOffer, MAX_OFFER_LIFETIME,
+};
 pub use view::{list_entries, list_realms, show_realm, RealmDetails};
 
 use std::time::SystemTime;
@@ -24,11 +26,22 @@ use super::realms::{load_realm, register_in, RealmRecord};
 use super::users::load_user;
 use crate::realm_id::RealmId;
 
+/// [`register_if_creatable`] on its own: what `POST /auth` does before minting an
+/// access token, so a user's first request for `/~/tasks` makes them its owner.
+pub fn ensure_registered(
+    store: &super::AdminStore,
+    subject: Subject,
+    realm: &RealmId,
+    now: SystemTime,
+) -> Result<(), SharingError> {
+    register_if_creatable(&store.conn(), subject, realm, now)
+}
+
 /// Registers a path the registry does not know yet when the requester could
 /// create it anyway: an admin anywhere, a user in their own home
 /// (`/<own id>/...`). Its owner is the user whose home it is, if that user
 /// exists. Lets an operator share a Realm before its first client connects.
-fn register_if_creatable(
+pub(crate) fn register_if_creatable(
     conn: &Connection,
     subject: Subject,
     realm: &RealmId,
@@ -65,10 +78,10 @@ fn managed_target(
     if realm.as_path().is_some_and(|p| p.is_management()) {
         return Err(SharingError::ManagementRealm(realm.clone()));
     }
-    let record =
-        load_realm(conn, realm)?.ok_or_else(|| SharingError::UnknownRealm(realm.clone()))?;
+    // Rights first: a user who may not manage a Realm learns nothing about it,
+    // not even whether it exists (an unknown Realm gives users no rights).
     if !rights_in(conn, subject, realm)?.may_manage {
         return Err(SharingError::NotManager(realm.clone()));
     }
-    Ok(record)
+    load_realm(conn, realm)?.ok_or_else(|| SharingError::UnknownRealm(realm.clone()))
 }

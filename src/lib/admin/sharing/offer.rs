@@ -1,21 +1,25 @@
 //! PermissionOffer and PermissionOfferResponse: a manager makes a token that
 //! grants some flags on a Realm; whoever accepts it gets them.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use rusqlite::TransactionBehavior;
 
 use super::change::set_flags;
 use super::{managed_target, register_if_creatable, SharingError};
-use crate::admin::access::{Rights, Subject};
+use crate::admin::access::{rights_in, Rights, Subject};
 use crate::admin::offers::{
     insert_offer, list_offers as stored_offers, load_offer, mark_revoked, record_acceptance, Offer,
     OfferToken,
 };
 use crate::admin::permissions::Grantee;
+use crate::admin::users::load_user;
 use crate::admin::AdminStore;
 use crate::realm_id::RealmId;
 use crate::token::UserId;
+
+/// Longest offer lifetime (100 years): expiry times stay printable as RFC 3339.
+pub const MAX_OFFER_LIFETIME: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOffer {
@@ -43,6 +47,12 @@ pub fn create_offer(
     }
     if new.expires_at.is_some_and(|t| t <= now) {
         return Err(SharingError::ExpiryInPast);
+    }
+    if new
+        .expires_at
+        .is_some_and(|t| t.duration_since(now).unwrap_or_default() > MAX_OFFER_LIFETIME)
+    {
+        return Err(SharingError::ExpiryTooFar);
     }
     let mut conn = store.conn();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -94,6 +104,17 @@ pub fn accept_offer(
     }
     if offer.expires_at.is_some_and(|t| t <= now) {
         return Err(SharingError::OfferExpired);
+    }
+    // An offer speaks for its creator: once they may no longer manage the Realm,
+    // their offers grant nothing.
+    if let Some(creator) = offer.creator {
+        let subject = match load_user(&tx, &creator)? {
+            Some(user) if user.is_admin => Subject::Admin,
+            _ => Subject::User(creator),
+        };
+        if !rights_in(&tx, subject, &offer.realm)?.may_manage {
+            return Err(SharingError::CreatorNoLongerManages(offer.realm));
+        }
     }
     let flag = |given: bool| given.then_some(true);
     let flags = (

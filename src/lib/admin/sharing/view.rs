@@ -46,11 +46,11 @@ pub fn show_realm(
     realm: &RealmId,
 ) -> Result<RealmDetails, SharingError> {
     let conn = store.conn();
-    let record =
-        load_realm(&conn, realm)?.ok_or_else(|| SharingError::UnknownRealm(realm.clone()))?;
     if !rights_in(&conn, subject, realm)?.may_manage {
         return Err(SharingError::NotManager(realm.clone()));
     }
+    let record =
+        load_realm(&conn, realm)?.ok_or_else(|| SharingError::UnknownRealm(realm.clone()))?;
     let filter = EntryFilter {
         realm: Some(realm.clone()),
         grantee: None,
