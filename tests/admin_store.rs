@@ -68,7 +68,12 @@ fn a_new_database_gets_every_migration_wal_and_mode_0600() {
         tables,
         [
             "accounts",
+            "default_permissions",
+            "offer_acceptances",
+            "offers",
             "password_credentials",
+            "permissions",
+            "realms",
             "revoked_tokens",
             "sessions",
             "user_metadata",

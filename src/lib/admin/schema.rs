@@ -211,6 +211,39 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_database_keeps_its_users_through_version_2() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        assert_eq!(
+            apply(&mut conn, Path::new("t"), &MIGRATIONS[..1]).unwrap(),
+            1
+        );
+        conn.execute(
+            "INSERT INTO users (id, created_at) VALUES ('0123456789abcdef01234567', 1)",
+            [],
+        )
+        .unwrap();
+        assert_eq!(migrate(&mut conn, Path::new("t")).unwrap(), SCHEMA_VERSION);
+        let users: i64 = conn
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(users, 1);
+        conn.execute(
+            "INSERT INTO realms (id, owner_id, created_at)
+             VALUES ('/0123456789abcdef01234567/tasks', '0123456789abcdef01234567', 2)",
+            [],
+        )
+        .unwrap();
+        // Write-only rows cannot be stored, whatever code tries.
+        let write_only = conn.execute(
+            "INSERT INTO default_permissions VALUES ('/0123456789abcdef01234567/tasks', 0, 1, 0, 3)",
+            [],
+        );
+        assert!(write_only.is_err());
+        assert!(tables(&conn).contains(&"offers".to_string()));
+    }
+
+    #[test]
     fn only_missing_migrations_run() {
         let mut conn = Connection::open_in_memory().unwrap();
         let first = [Migration {
