@@ -219,6 +219,14 @@ fn grants_revokes_and_offers_decide_access_tokens() {
     assert_eq!((unknown.status, unknown.code()), (404, 618));
     assert_eq!(access(&api, &carol, &tasks), Ok(json!(["download"])));
 
+    // `~` in a request is the caller.
+    let tilde = change(
+        &api,
+        &alice,
+        json!({"realm": "/~/tasks", "user": dave.id, "may_read": true}),
+    );
+    assert_eq!(tilde.body["permissions"][0]["realm"], tasks.as_str());
+
     // Offers. Accepted twice: the second time grants nothing new.
     let token = offer(
         &api,

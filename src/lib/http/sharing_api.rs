@@ -36,8 +36,10 @@ fn subject(caller: &Caller) -> Result<Subject, Problem> {
     })
 }
 
-fn realm_param(name: &str, text: &str) -> Result<RealmId, Problem> {
-    RealmId::parse(text, None).map_err(|e| Problem::invalid(name, e.to_string()))
+/// A Realm named in a request; `~` is the caller's user id, as in `POST /auth`.
+fn realm_param(caller: &Caller, text: &str) -> Result<RealmId, Problem> {
+    let identity = caller.user_id().map(|id| id.to_string());
+    RealmId::parse(text, identity.as_deref()).map_err(|e| Problem::invalid("realm", e.to_string()))
 }
 
 fn grantee_param(api: &crate::http::Api, name: &str, text: &str) -> Result<Grantee, Problem> {
@@ -87,7 +89,7 @@ pub(super) async fn show_realm(
     Path(realm): Path<String>,
 ) -> Result<Json<RealmDetailsJson>, Problem> {
     let subject = subject(&caller)?;
-    let realm = realm_param("realm", &realm)?;
+    let realm = realm_param(&caller, &realm)?;
     state
         .blocking(move |api| {
             let details = sharing::show_realm(api.auth.store(), subject, &realm)?;
@@ -105,7 +107,7 @@ pub(super) async fn list_permissions(
     let subject = subject(&caller)?;
     let realm = query
         .get("realm")
-        .map(|r| realm_param("realm", r))
+        .map(|r| realm_param(&caller, r))
         .transpose()?;
     state
         .blocking(move |api| {
@@ -141,7 +143,7 @@ pub(super) async fn change_permission(
     let subject = subject(&caller)?;
     let realm = match body.realm.as_str() {
         "*" => RealmTarget::Owned,
-        text => RealmTarget::One(realm_param("realm", text)?),
+        text => RealmTarget::One(realm_param(&caller, text)?),
     };
     let change = PermissionChange {
         realm,
@@ -169,7 +171,7 @@ pub(super) async fn revoke_permission(
     let realm_text = query
         .get("realm")
         .ok_or_else(|| Problem::missing("realm"))?;
-    let realm = realm_param("realm", realm_text)?;
+    let realm = realm_param(&caller, realm_text)?;
     let user = query
         .get("user")
         .ok_or_else(|| Problem::missing("user"))?
@@ -218,7 +220,7 @@ pub(super) async fn create_offer(
         ),
     };
     let new = NewOffer {
-        realm: realm_param("realm", &body.realm)?,
+        realm: realm_param(&caller, &body.realm)?,
         rights: Rights::new(body.may_read, body.may_write, body.may_manage),
         expires_at,
     };
