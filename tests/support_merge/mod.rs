@@ -1,8 +1,7 @@
-//! Test fixture reader for the captured sessions (`vectors/README.md`): just
-//! enough of the UPLOAD and DOWNLOAD message framing (`sync-protocol.md` §3.2.3,
-//! §3.3.2, §2.4) to recover each changeset with its metadata. This is not the
-//! protocol parser (the `protocol` module owns that); it trusts the fixtures and
-//! panics on anything unexpected.
+//! The captured sessions (`vectors/README.md`) as the merge tests need them: each
+//! connection's UPLOAD and DOWNLOAD changesets with their metadata, read with the
+//! library's own protocol parser (`ros::protocol`), which must accept every
+//! captured message anyway.
 
 #![allow(dead_code)]
 
@@ -14,8 +13,9 @@ pub mod rng;
 pub mod sim;
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
+
+use ros::protocol::{ClientMessage, Limits, ProtocolVersion, ServerMessage};
 
 /// The captured sessions, read in place.
 pub const SESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sessions");
@@ -53,96 +53,64 @@ pub fn session_dir(session: &str) -> PathBuf {
     Path::new(SESSIONS).join(session)
 }
 
+/// The negotiated version of a capture, from its `connected` event.
+fn version(records: &[serde_json::Value]) -> ProtocolVersion {
+    let chosen = records
+        .iter()
+        .find_map(|r| r["protocol"].as_str())
+        .expect("connected event");
+    let number: u32 = chosen
+        .rsplit(['#', '/'])
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("version number");
+    ProtocolVersion::new(number).expect("supported version")
+}
+
 /// Reads `wire-<name>.jsonl` of `session`.
 pub fn connection(session: &str, name: &str) -> Connection {
     let path = session_dir(session).join(format!("wire-{name}.jsonl"));
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let version = version(&records);
+    let limits = Limits::default();
     let mut out = Connection::default();
-    for line in text.lines() {
-        let record: serde_json::Value = serde_json::from_str(line).expect("json line");
-        let Some(head) = record["head"].as_str() else {
+    for record in &records {
+        let Some(hex) = record["hex"].as_str() else {
             continue;
         };
-        let fields: Vec<&str> = head.split(' ').collect();
-        let message = hex::decode(record["hex"].as_str().expect("hex")).expect("valid hex");
-        match (record["dir"].as_str(), fields[0]) {
-            (Some("recv"), "ident") => out.file_ident = fields[2].parse().expect("file ident"),
-            (Some("send"), "upload") => {
-                let body = body(&message, &fields, 2);
-                for mut e in entries(&body, 5) {
-                    out.uploads.push(Upload {
-                        client_version: e.remove(0),
-                        last_integrated_server_version: e.remove(0),
-                        origin_timestamp: e.remove(0),
-                        origin_file_ident: e.remove(0),
-                        changeset: e.bytes,
-                    });
-                }
+        let message = hex::decode(hex).expect("valid hex");
+        if record["dir"] == "send" {
+            let parsed = ClientMessage::parse(&message, version, &limits).expect("client message");
+            if let ClientMessage::Upload(upload) = parsed {
+                out.uploads
+                    .extend(upload.changesets.into_iter().map(|e| Upload {
+                        client_version: e.client_version.into(),
+                        last_integrated_server_version: e.last_integrated_server_version.into(),
+                        origin_timestamp: e.origin_timestamp.into(),
+                        origin_file_ident: e.origin_file_ident.into(),
+                        changeset: e.changeset,
+                    }));
             }
-            (Some("recv"), "download") => {
-                let body = body(&message, &fields, fields.len() - 3);
-                for mut e in entries(&body, 6) {
-                    out.downloads.push(Download {
-                        server_version: e.remove(0),
-                        last_integrated_client_version: e.remove(0),
-                        origin_timestamp: e.remove(0),
-                        origin_file_ident: e.remove(0),
-                        changeset: e.bytes,
-                    });
+        } else {
+            match ServerMessage::parse(&message, version, &limits).expect("server message") {
+                ServerMessage::Ident(ident) => out.file_ident = ident.file_ident.into(),
+                ServerMessage::Download(download) => {
+                    out.downloads
+                        .extend(download.changesets.into_iter().map(|e| Download {
+                            server_version: e.server_version.into(),
+                            last_integrated_client_version: e.last_integrated_client_version.into(),
+                            origin_timestamp: e.origin_timestamp.into(),
+                            origin_file_ident: e.origin_file_ident.into(),
+                            changeset: e.changeset,
+                        }));
                 }
+                _ => {}
             }
-            _ => {}
         }
-    }
-    out
-}
-
-/// The message body after the head line, inflated if the head says so.
-fn body(message: &[u8], head: &[&str], flags_at: usize) -> Vec<u8> {
-    let newline = message.iter().position(|&b| b == b'\n').expect("head line");
-    let raw = &message[newline + 1..];
-    let size: usize = head[flags_at + 1].parse().expect("uncompressed size");
-    if head[flags_at] != "1" {
-        assert_eq!(raw.len(), size);
-        return raw.to_vec();
-    }
-    let mut out = Vec::new();
-    flate2::read::ZlibDecoder::new(raw)
-        .read_to_end(&mut out)
-        .expect("zlib body");
-    assert_eq!(out.len(), size);
-    out
-}
-
-struct Entry {
-    numbers: Vec<u64>,
-    bytes: Vec<u8>,
-}
-
-impl Entry {
-    fn remove(&mut self, i: usize) -> u64 {
-        self.numbers.remove(i)
-    }
-}
-
-/// Splits a body into entries of `fields` space-terminated numbers (the last one
-/// the changeset size) followed by the changeset bytes.
-fn entries(mut body: &[u8], fields: usize) -> Vec<Entry> {
-    let mut out = Vec::new();
-    while !body.is_empty() {
-        let mut numbers = Vec::new();
-        for _ in 0..fields {
-            let end = body.iter().position(|&b| b == b' ').expect("space");
-            let text = std::str::from_utf8(&body[..end]).expect("ascii");
-            numbers.push(text.parse::<u64>().expect("number"));
-            body = &body[end + 1..];
-        }
-        let size = usize::try_from(*numbers.last().expect("size")).expect("size");
-        out.push(Entry {
-            numbers,
-            bytes: body[..size].to_vec(),
-        });
-        body = &body[size..];
     }
     out
 }
