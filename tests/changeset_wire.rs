@@ -7,7 +7,10 @@ use std::fs;
 use std::path::Path;
 
 use ros::changeset::{self, Layout};
-use ros::protocol::{ClientMessage, Limits, ProtocolVersion, ServerMessage};
+use ros::protocol::{ClientMessage, Limits, ServerMessage};
+
+#[path = "support/captures.rs"]
+mod captures;
 
 const SESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sessions");
 
@@ -21,20 +24,6 @@ struct Entry {
     origin: String,
     kind: Kind,
     bytes: Vec<u8>,
-}
-
-/// The negotiated version of a capture, from its `connected` event.
-fn version(lines: &[serde_json::Value]) -> ProtocolVersion {
-    let chosen = lines
-        .iter()
-        .find_map(|r| r["protocol"].as_str())
-        .expect("connected event");
-    let number: u32 = chosen
-        .rsplit(['#', '/'])
-        .next()
-        .and_then(|n| n.parse().ok())
-        .expect("version number");
-    ProtocolVersion::new(number).expect("supported version")
 }
 
 fn captured_entries() -> (usize, Vec<Entry>) {
@@ -54,7 +43,7 @@ fn captured_entries() -> (usize, Vec<Entry>) {
             .lines()
             .map(|l| serde_json::from_str(l).expect("json line"))
             .collect();
-        let version = version(&records);
+        let version = captures::negotiated_version(&records);
         for (line_no, record) in records.iter().enumerate() {
             let Some(hex) = record["hex"].as_str() else {
                 continue;

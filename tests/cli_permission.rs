@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value};
 use support::http::serve_site;
-use support::{init_site, ros};
+use support::{init_site, ok_json, ros};
 
 fn cmd(target: &[&str], args: &[&str]) -> Output {
     let mut cmd = ros();
@@ -19,17 +19,6 @@ fn cmd(target: &[&str], args: &[&str]) -> Output {
 
 fn run(mut cmd: Command) -> Output {
     cmd.output().expect("running ros")
-}
-
-fn ok_json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn json(target: &[&str], args: &[&str]) -> Value {

@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::{json, Value};
 use support::http::serve_site;
-use support::{init_site, ros};
+use support::{init_site, ok_json, ros};
 
 /// Runs `ros user ARGS` with `stdin` and the target flags in `target`.
 fn user(target: &[&str], args: &[&str], stdin: Option<&str>) -> Output {
@@ -30,17 +30,6 @@ fn run_with_stdin(mut cmd: Command, stdin: Option<&str>) -> Output {
     }
     drop(pipe);
     child.wait_with_output().unwrap()
-}
-
-fn ok_json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn ok_table(out: &Output) -> String {

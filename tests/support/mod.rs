@@ -2,6 +2,7 @@
 //! made by `ros init`, TLS material from a test CA, and a running server.
 #![allow(dead_code)]
 
+pub mod captures;
 pub mod http;
 pub mod openapi;
 pub mod server;
@@ -43,4 +44,16 @@ pub fn write(path: &Path, text: &str) {
         std::fs::create_dir_all(parent).unwrap();
     }
     std::fs::write(path, text).unwrap();
+}
+
+/// The JSON a successful `ros` command printed; panics with its stderr otherwise.
+pub fn ok_json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }

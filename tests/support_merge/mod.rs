@@ -6,6 +6,8 @@
 #![allow(dead_code)]
 
 pub mod build;
+#[path = "../support/captures.rs"]
+mod captures;
 pub mod gen;
 mod gen_mixed;
 mod gen_schema;
@@ -15,7 +17,7 @@ pub mod sim;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use ros::protocol::{ClientMessage, Limits, ProtocolVersion, ServerMessage};
+use ros::protocol::{ClientMessage, Limits, ServerMessage};
 
 /// The captured sessions, read in place.
 pub const SESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sessions");
@@ -53,20 +55,6 @@ pub fn session_dir(session: &str) -> PathBuf {
     Path::new(SESSIONS).join(session)
 }
 
-/// The negotiated version of a capture, from its `connected` event.
-fn version(records: &[serde_json::Value]) -> ProtocolVersion {
-    let chosen = records
-        .iter()
-        .find_map(|r| r["protocol"].as_str())
-        .expect("connected event");
-    let number: u32 = chosen
-        .rsplit(['#', '/'])
-        .next()
-        .and_then(|n| n.parse().ok())
-        .expect("version number");
-    ProtocolVersion::new(number).expect("supported version")
-}
-
 /// Reads `wire-<name>.jsonl` of `session`.
 pub fn connection(session: &str, name: &str) -> Connection {
     let path = session_dir(session).join(format!("wire-{name}.jsonl"));
@@ -75,7 +63,7 @@ pub fn connection(session: &str, name: &str) -> Connection {
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))
         .collect();
-    let version = version(&records);
+    let version = captures::negotiated_version(&records);
     let limits = Limits::default();
     let mut out = Connection::default();
     for record in &records {
