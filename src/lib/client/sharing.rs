@@ -10,7 +10,6 @@ use serde_json::{json, Map, Value};
 
 use super::admin::{AdminClient, ClientError};
 use super::users::UsersError;
-use crate::admin::ops::resolve_user;
 use crate::admin::sharing::json::{
     AcceptedJson, ChangeJson, OfferJson, OfferListJson, PermissionListJson, RealmDetailsJson,
     RealmJson, RealmListJson, RevokedJson,
@@ -68,12 +67,7 @@ fn token(text: &str) -> Result<OfferToken, SharingClientError> {
 }
 
 fn grantee(store: &AdminStore, name: &str) -> Result<Grantee, SharingClientError> {
-    match GranteeName::parse(name) {
-        GranteeName::Default => Ok(Grantee::Default),
-        GranteeName::User(name) => resolve_user(store, &name)
-            .map(|u| Grantee::User(u.id))
-            .map_err(|_| SharingError::UnknownUser(name).into()),
-    }
+    Ok(sharing::resolve_grantee(store, &GranteeName::parse(name))?)
 }
 
 fn query(pairs: &[(&str, Option<&str>)], mut url: reqwest::Url) -> reqwest::Url {
@@ -102,15 +96,9 @@ impl Sharing {
                 Ok(list.realms)
             }
             Sharing::Offline { store, .. } => {
-                let owner = match owner {
-                    None => None,
-                    Some(name) => match grantee(store, name)? {
-                        Grantee::User(id) => Some(id),
-                        Grantee::Default => {
-                            return Err(SharingClientError::Invalid("`*` owns nothing".into()))
-                        }
-                    },
-                };
+                let owner = owner
+                    .map(|name| sharing::resolve_named_user(store, name))
+                    .transpose()?;
                 let realms = sharing::list_realms(store, Subject::Admin, owner.as_ref())?;
                 Ok(realms.iter().map(RealmJson::from).collect())
             }
@@ -287,9 +275,7 @@ impl Sharing {
             }
             Sharing::Offline { store, .. } => {
                 let name = user.ok_or(SharingError::NoAcceptingUser)?;
-                let Grantee::User(id) = grantee(store, name)? else {
-                    return Err(SharingError::NoAcceptingUser.into());
-                };
+                let id = sharing::resolve_named_user(store, name)?;
                 let accepted = sharing::accept_offer(store, &id, &offer, SystemTime::now())?;
                 Ok(AcceptedJson::from(&accepted))
             }

@@ -255,7 +255,7 @@ impl From<SharingError> for Problem {
             WriteOnly { .. } => Problem::invalid("may_write", detail),
             EmptyOffer => Problem::invalid("may_read", detail),
             ExpiryInPast | ExpiryTooFar => Problem::invalid("expires_in", detail),
-            NoAcceptingUser => Problem::invalid("user", detail),
+            NoAcceptingUser | DefaultIsNoUser => Problem::invalid("user", detail),
             UnknownOffer => Problem::invalid("token", detail),
             OfferExpired => Problem::realm(RealmProblem::ExpiredPermissionOffer),
             OfferRevoked => Problem::realm(RealmProblem::ExpiredPermissionOffer)

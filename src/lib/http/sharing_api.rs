@@ -42,16 +42,15 @@ fn realm_param(caller: &Caller, text: &str) -> Result<RealmId, Problem> {
     RealmId::parse(text, identity.as_deref()).map_err(|e| Problem::invalid("realm", e.to_string()))
 }
 
-fn grantee_param(api: &crate::http::Api, name: &str, text: &str) -> Result<Grantee, Problem> {
-    match GranteeName::parse(text) {
-        GranteeName::Default => Ok(Grantee::Default),
-        GranteeName::User(user) => crate::admin::ops::resolve_user(api.auth.store(), &user)
-            .map(|u| Grantee::User(u.id))
-            .map_err(|_| {
-                Problem::realm(RealmProblem::UnknownUser)
-                    .detail(format!("No user has the id or username {text:?} ({name})."))
-            }),
-    }
+fn grantee_param(api: &crate::http::Api, text: &str) -> Result<Grantee, Problem> {
+    Ok(sharing::resolve_grantee(
+        api.auth.store(),
+        &GranteeName::parse(text),
+    )?)
+}
+
+fn user_param(api: &crate::http::Api, text: &str) -> Result<UserId, Problem> {
+    Ok(sharing::resolve_named_user(api.auth.store(), text)?)
 }
 
 fn token_param(text: &str) -> Result<OfferToken, Problem> {
@@ -67,13 +66,10 @@ pub(super) async fn list_realms(
     let subject = subject(&caller)?;
     state
         .blocking(move |api| {
-            let owner: Option<UserId> = match query.get("owner") {
-                None => None,
-                Some(name) => Some(match grantee_param(api, "owner", name)? {
-                    Grantee::User(id) => id,
-                    Grantee::Default => return Err(Problem::invalid("owner", "`*` owns nothing")),
-                }),
-            };
+            let owner = query
+                .get("owner")
+                .map(|name| user_param(api, name))
+                .transpose()?;
             let realms = sharing::list_realms(api.auth.store(), subject, owner.as_ref())?;
             Ok(RealmListJson {
                 realms: realms.iter().map(RealmJson::from).collect(),
@@ -113,7 +109,7 @@ pub(super) async fn list_permissions(
         .blocking(move |api| {
             let grantee = query
                 .get("user")
-                .map(|u| grantee_param(api, "user", u))
+                .map(|u| grantee_param(api, u))
                 .transpose()?;
             let filter = EntryFilter { realm, grantee };
             let entries = sharing::list_entries(api.auth.store(), subject, &filter)?;
@@ -180,7 +176,7 @@ pub(super) async fn revoke_permission(
         .blocking(move |api| {
             let grantee = GranteeName::parse(&user);
             let removed = sharing::revoke_entry(api.auth.store(), subject, &realm, &grantee)?;
-            let user = grantee_param(api, "user", &user)?.to_string();
+            let user = grantee_param(api, &user)?.to_string();
             Ok(RevokedJson {
                 realm: realm.to_string(),
                 user,
@@ -265,15 +261,7 @@ pub(super) async fn accept_offer(
     state
         .blocking(move |api| {
             let user = match (named, caller.user_id()) {
-                (Some(name), _) if caller.is_admin => match grantee_param(api, "user", &name)? {
-                    Grantee::User(id) => id,
-                    Grantee::Default => {
-                        return Err(Problem::invalid(
-                            "user",
-                            "an offer is accepted by a user, not `*`",
-                        ))
-                    }
-                },
+                (Some(name), _) if caller.is_admin => user_param(api, &name)?,
                 (Some(_), _) => {
                     return Err(Problem::realm(RealmProblem::AccessDenied)
                         .detail("Only an admin may accept an offer for another user."))

@@ -12,6 +12,7 @@ use crate::admin::permissions::{delete_entry, put_entry, Grantee, PermissionEntr
 use crate::admin::realms::owned_by;
 use crate::admin::{AdminError, AdminStore};
 use crate::realm_id::RealmId;
+use crate::token::UserId;
 
 /// Which Realms a change is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,17 +67,25 @@ impl Applied {
     }
 }
 
-pub(crate) fn resolve_grantee(
-    store: &AdminStore,
-    name: &GranteeName,
-) -> Result<Grantee, SharingError> {
+/// The entry a requester names: `*` (the default), a user id or a username.
+/// A name of no user is `UnknownUser`: nothing that follows may act on it.
+pub fn resolve_grantee(store: &AdminStore, name: &GranteeName) -> Result<Grantee, SharingError> {
     match name {
         GranteeName::Default => Ok(Grantee::Default),
-        GranteeName::User(name) => match resolve_user(store, name) {
-            Ok(user) => Ok(Grantee::User(user.id)),
-            Err(AdminError::NotFound(_)) => Err(SharingError::UnknownUser(name.clone())),
-            Err(e) => Err(e.into()),
-        },
+        GranteeName::User(name) => resolve_named_user(store, name).map(Grantee::User),
+    }
+}
+
+/// A user a requester names by id or username, where `*` has no meaning (an
+/// owner, the user who accepts an offer).
+pub fn resolve_named_user(store: &AdminStore, name: &str) -> Result<UserId, SharingError> {
+    if name == "*" {
+        return Err(SharingError::DefaultIsNoUser);
+    }
+    match resolve_user(store, name) {
+        Ok(user) => Ok(user.id),
+        Err(AdminError::NotFound(_)) => Err(SharingError::UnknownUser(name.to_string())),
+        Err(e) => Err(e.into()),
     }
 }
 

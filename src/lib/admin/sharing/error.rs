@@ -16,6 +16,8 @@ pub enum SharingError {
     NotManager(RealmId),
     #[error("no user has the id or username {0:?}")]
     UnknownUser(String),
+    #[error("`*` names a Realm's default entry, not a user")]
+    DefaultIsNoUser,
     #[error("this would let {grantee} write {realm} without reading it; write-only permissions are not supported, grant read as well")]
     WriteOnly { realm: RealmId, grantee: String },
     #[error("`*` means every Realm the requester owns, and {0} owns none")]
@@ -68,6 +70,7 @@ impl SharingError {
             | WriteOnly { .. }
             | NoOwnedRealms(_)
             | EmptyOffer
+            | DefaultIsNoUser
             | ExpiryInPast
             | ExpiryTooFar
             | UnknownOffer

@@ -10,7 +10,10 @@ pub mod json;
 mod offer;
 mod view;
 
-pub use change::{apply_change, revoke_entry, Applied, GranteeName, PermissionChange, RealmTarget};
+pub use change::{
+    apply_change, resolve_grantee, resolve_named_user, revoke_entry, Applied, GranteeName,
+    PermissionChange, RealmTarget,
+};
 pub use error::{status_of, SharingError};
 pub use offer::{
     accept_offer, create_offer, list_offers, revoke_offer, Accepted, NewOffer, MAX_OFFER_LIFETIME,
