@@ -99,6 +99,19 @@ pub(crate) enum ChangesetBody<'a> {
     Inflated(Vec<u8>),
 }
 
+impl ChangesetBody<'_> {
+    /// Runs `parse` over the body's bytes, wherever they are.
+    pub(crate) fn parse_with<T>(
+        self,
+        parse: impl FnOnce(&mut Reader<'_>) -> Result<T, ParseError>,
+    ) -> Result<T, ParseError> {
+        match self {
+            ChangesetBody::Plain(mut reader) => parse(&mut reader),
+            ChangesetBody::Inflated(bytes) => parse(&mut Reader::in_inflated(&bytes)),
+        }
+    }
+}
+
 /// Checks the framing against the bytes after the head line and inflates if needed.
 pub(crate) fn changeset_body<'a>(
     mut reader: Reader<'a>,

@@ -1,8 +1,6 @@
 //! Messages a client sends (partition-based sync).
 
-use super::body::{
-    changeset_body, finish, take_part, write_changeset_body, ChangesetBody, Declared, Framing,
-};
+use super::body::{changeset_body, finish, take_part, write_changeset_body, Declared, Framing};
 use super::common::{
     no_body, parse_json_error, parse_mark, parse_test_command, size_field, write_json_error,
     write_mark, write_test_command, JsonError, Mark, TestCommand,
@@ -288,14 +286,7 @@ fn parse_upload(mut head: Head<'_>, limits: &Limits) -> Result<Upload, ParseErro
         compressed_size,
     };
     let (compression, body) = changeset_body(reader, kind, framing, limits)?;
-    let changesets = match body {
-        ChangesetBody::Plain(mut reader) => {
-            parse_upload_entries(&mut reader, limits.max_changesets)?
-        }
-        ChangesetBody::Inflated(bytes) => {
-            parse_upload_entries(&mut Reader::in_inflated(&bytes), limits.max_changesets)?
-        }
-    };
+    let changesets = body.parse_with(|r| parse_upload_entries(r, limits.max_changesets))?;
     Ok(Upload {
         session,
         compression,

@@ -1,6 +1,6 @@
 //! Messages a server sends (partition-based sync).
 
-use super::body::{changeset_body, write_changeset_body, ChangesetBody, Framing};
+use super::body::{changeset_body, write_changeset_body, Framing};
 use super::common::{
     error_code, no_body, parse_json_error, parse_mark, parse_test_command, single_body, size_field,
     write_json_error, write_mark, write_test_command, JsonError, Mark, TestCommand,
@@ -14,7 +14,7 @@ use super::head::{Head, HeadWriter};
 use super::ids::{ByteCount, FileIdent, Millis, Salt, SessionIdent};
 use super::kind::{Availability, Direction, MessageKind};
 use super::limits::Limits;
-use super::reader::{Reader, Term};
+use super::reader::Term;
 use super::version::ProtocolVersion;
 
 /// IDENT from the server: the ident and salt allocated for a client file.
@@ -219,14 +219,7 @@ fn parse_download(mut head: Head<'_>, limits: &Limits) -> Result<Download, Parse
         compressed_size,
     };
     let (compression, body) = changeset_body(reader, kind, framing, limits)?;
-    let changesets = match body {
-        ChangesetBody::Plain(mut reader) => {
-            parse_download_entries(&mut reader, limits.max_changesets)?
-        }
-        ChangesetBody::Inflated(bytes) => {
-            parse_download_entries(&mut Reader::in_inflated(&bytes), limits.max_changesets)?
-        }
-    };
+    let changesets = body.parse_with(|r| parse_download_entries(r, limits.max_changesets))?;
     Ok(Download {
         session,
         download,
