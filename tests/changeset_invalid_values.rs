@@ -1,38 +1,11 @@
 //! Malformed values inside well-formed records: types, paths, timestamps,
 //! decimals and names that the decoder rejects, each with its exact error.
 
-use ros::changeset::{
-    decode, DecodeError, DecodeErrorKind as K, Field, InstructionType as T, PayloadType, Record,
-};
+use ros::changeset::{decode, DecodeErrorKind as K, Field, InstructionType as T, PayloadType};
 
-fn bytes(hex_text: &str) -> Vec<u8> {
-    hex::decode(hex_text.replace(' ', "")).expect("valid hex")
-}
+mod changeset_support;
 
-fn err(hex_text: &str) -> DecodeError {
-    match decode(&bytes(hex_text)) {
-        Ok(c) => panic!("{hex_text} decoded to {c:?}"),
-        Err(e) => e,
-    }
-}
-
-fn at(offset: usize, record: Record, field: Field, kind: K) -> DecodeError {
-    DecodeError {
-        offset,
-        record,
-        field,
-        kind,
-    }
-}
-
-fn instr(index: usize, kind: T) -> Record {
-    Record::Instruction { index, kind }
-}
-
-/// #0 "Person", #1 "name": 16 bytes.
-const TABLE: &str = "3F 00 06 506572736F6E 3F 01 04 6E616D65";
-/// `Update Person[Int 7].name` up to (not including) the payload: bytes 16..22.
-const UPDATE_PREFIX: &str = "04 00 01 07 01 00";
+use changeset_support::{at, bytes, err, instr, TABLE, UPDATE_PREFIX};
 
 #[test]
 fn unknown_payload_type() {

@@ -2,38 +2,12 @@
 //! (with expected/found), record, field and byte offset.
 
 use ros::changeset::{
-    decode, decode_with_limits, DecodeError, DecodeErrorKind as K, Field, InstructionType as T,
-    IntWidth, Limits, Record,
+    decode_with_limits, DecodeErrorKind as K, Field, InstructionType as T, IntWidth, Limits, Record,
 };
 
-fn bytes(hex_text: &str) -> Vec<u8> {
-    hex::decode(hex_text.replace(' ', "")).expect("valid hex")
-}
+mod changeset_support;
 
-fn err(hex_text: &str) -> DecodeError {
-    match decode(&bytes(hex_text)) {
-        Ok(c) => panic!("{hex_text} decoded to {c:?}"),
-        Err(e) => e,
-    }
-}
-
-fn at(offset: usize, record: Record, field: Field, kind: K) -> DecodeError {
-    DecodeError {
-        offset,
-        record,
-        field,
-        kind,
-    }
-}
-
-fn instr(index: usize, kind: T) -> Record {
-    Record::Instruction { index, kind }
-}
-
-/// #0 "Person", #1 "name": 16 bytes.
-const TABLE: &str = "3F 00 06 506572736F6E 3F 01 04 6E616D65";
-/// `Update Person[Int 7].name` up to (not including) the payload: bytes 16..22.
-const UPDATE_PREFIX: &str = "04 00 01 07 01 00";
+use changeset_support::{at, bytes, err, instr, TABLE, UPDATE_PREFIX};
 
 #[test]
 fn truncated_string_body() {
