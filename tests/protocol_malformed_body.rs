@@ -20,6 +20,16 @@ fn head_len(bytes: &[u8]) -> usize {
     bytes.iter().position(|&b| b == b'\n').unwrap() + 1
 }
 
+/// The UPLOAD `m` fails with `kind` where its body starts.
+fn expect_at_upload_body(m: &[u8], kind: ParseErrorKind) {
+    expect(
+        client_err(m),
+        Some(MessageKind::Upload),
+        Position::Message(head_len(m)),
+        kind,
+    );
+}
+
 #[test]
 fn truncated_body() {
     let err = client_err(b"bind 1 8 0 1 0\n/capt");
@@ -79,12 +89,7 @@ fn body_shorter_than_declared() {
         declared: 15,
         available: 11,
     };
-    expect(
-        client_err(&m),
-        Some(MessageKind::Upload),
-        Position::Message(head_len(&m)),
-        kind,
-    );
+    expect_at_upload_body(&m, kind);
 }
 
 #[test]
@@ -138,12 +143,7 @@ fn deflate_bomb_stops_at_the_declared_size() {
     assert!(bomb.len() < 64 * 1024, "the bomb is small: {}", bomb.len());
     let m = upload_with_body(true, 1000, bomb.len(), &bomb);
     let kind = ParseErrorKind::InflatedTooLong { declared: 1000 };
-    expect(
-        client_err(&m),
-        Some(MessageKind::Upload),
-        Position::Message(head_len(&m)),
-        kind,
-    );
+    expect_at_upload_body(&m, kind);
 }
 
 #[test]
