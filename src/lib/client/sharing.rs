@@ -191,14 +191,9 @@ impl Sharing {
                 Ok(c.send(c.request(Method::DELETE, url))?)
             }
             Sharing::Offline { store, .. } => {
-                let who = grantee(store, user)?;
-                let removed =
+                let revoked =
                     sharing::revoke_entry(store, Subject::Admin, &id, &GranteeName::parse(user))?;
-                Ok(RevokedJson {
-                    realm: id.to_string(),
-                    user: who.to_string(),
-                    removed,
-                })
+                Ok(RevokedJson::from(&revoked))
             }
         }
     }

@@ -175,13 +175,8 @@ pub(super) async fn revoke_permission(
     state
         .blocking(move |api| {
             let grantee = GranteeName::parse(&user);
-            let removed = sharing::revoke_entry(api.auth.store(), subject, &realm, &grantee)?;
-            let user = grantee_param(api, &user)?.to_string();
-            Ok(RevokedJson {
-                realm: realm.to_string(),
-                user,
-                removed,
-            })
+            let revoked = sharing::revoke_entry(api.auth.store(), subject, &realm, &grantee)?;
+            Ok(RevokedJson::from(&revoked))
         })
         .await
         .map(Json)

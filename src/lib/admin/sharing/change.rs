@@ -179,19 +179,32 @@ pub fn apply_change(
     Ok(Applied { entries })
 }
 
+/// What revoking did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revoked {
+    pub realm: RealmId,
+    pub grantee: Grantee,
+    /// False when there was no such entry (nothing changed).
+    pub removed: bool,
+}
+
 /// Removes a user's (or the default) entry on `realm`; the user then falls back
-/// to the default entry. Returns whether there was an entry.
+/// to the default entry.
 pub fn revoke_entry(
     store: &AdminStore,
     subject: Subject,
     realm: &RealmId,
     grantee: &GranteeName,
-) -> Result<bool, SharingError> {
+) -> Result<Revoked, SharingError> {
     let grantee = resolve_grantee(store, grantee)?;
     let mut conn = store.conn();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     managed_target(&tx, subject, realm)?;
-    let existed = delete_entry(&tx, realm, grantee)?;
+    let removed = delete_entry(&tx, realm, grantee)?;
     tx.commit()?;
-    Ok(existed)
+    Ok(Revoked {
+        realm: realm.clone(),
+        grantee,
+        removed,
+    })
 }

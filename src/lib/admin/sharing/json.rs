@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Accepted, Applied, RealmDetails};
+use super::{Accepted, Applied, RealmDetails, Revoked};
 use crate::admin::json::rfc3339;
 use crate::admin::{Offer, PermissionEntry, RealmRecord};
 
@@ -115,6 +115,16 @@ pub struct RevokedJson {
     pub user: String,
     /// False when there was no such entry (nothing changed).
     pub removed: bool,
+}
+
+impl From<&Revoked> for RevokedJson {
+    fn from(r: &Revoked) -> RevokedJson {
+        RevokedJson {
+            realm: r.realm.to_string(),
+            user: r.grantee.to_string(),
+            removed: r.removed,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

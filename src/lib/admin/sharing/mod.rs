@@ -12,7 +12,7 @@ mod view;
 
 pub use change::{
     apply_change, resolve_grantee, resolve_named_user, revoke_entry, Applied, GranteeName,
-    PermissionChange, RealmTarget,
+    PermissionChange, RealmTarget, Revoked,
 };
 pub use error::{status_of, SharingError};
 pub use offer::{
