@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use ros::changeset::{self, Changeset};
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors");
 /// Each measurement repeats the whole corpus until it has used this much CPU time.
 const MEASURE: Duration = Duration::from_secs(1);
 /// Rounds per operation; the table reports the median.

@@ -11,9 +11,9 @@ use std::process::Stdio;
 use support::{ros, run};
 
 fn vectors() -> Vec<PathBuf> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/changesets");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors/changesets");
     let mut hex: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("../shared/vectors/changesets")
+        .expect("tests/data/vectors/changesets")
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "hex"))
         .collect();

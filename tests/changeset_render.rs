@@ -11,7 +11,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn vector(name: &str) -> Changeset {
     let path = Path::new(ROOT)
-        .join("../shared/vectors/changesets")
+        .join("tests/data/vectors/changesets")
         .join(name);
     let text = fs::read_to_string(path).expect("vector");
     changeset::decode(&hex::decode(text.trim()).expect("hex")).expect("decodes")

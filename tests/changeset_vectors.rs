@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ros::changeset::{self, render, Changeset, Layout};
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors");
 
 /// One `.hex` + `.txt` pair.
 struct Vector {

@@ -12,7 +12,7 @@ use ros::protocol::{ClientMessage, Limits, ServerMessage};
 #[path = "support/captures.rs"]
 mod captures;
 
-const SESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sessions");
+const SESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors/sessions");
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Kind {

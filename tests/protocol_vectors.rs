@@ -9,7 +9,7 @@ use ros::protocol::{
     ClientMessage, Compression, Limits, LogMessageBody, MessageKind, ProtocolVersion, ServerMessage,
 };
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sessions");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors/sessions");
 
 /// One captured WebSocket message.
 struct Captured {

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use ros::protocol::{ClientMessage, Limits, ServerMessage};
 
 /// The captured sessions, read in place.
-pub const SESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/sessions");
+pub const SESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors/sessions");
 
 /// One changeset of an UPLOAD message.
 #[derive(Clone, Debug)]

@@ -15,6 +15,59 @@ pub struct Config {
     pub network: Network,
     pub proxy: Proxy,
     pub logging: Logging,
+    /// `sync.*` (ours): the sync service's limits.
+    pub sync: SyncSettings,
+}
+
+/// `sync.*`: what the sync service allows one Realm, one connection and the whole
+/// process, so a misbehaving client costs a bounded amount of memory and disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncSettings {
+    /// `sync.max_download_size`: a DOWNLOAD stops after the changeset that makes
+    /// its changesets exceed this many bytes (realm-core's 16 MiB).
+    pub max_download_size: u64,
+    /// `sync.max_upload_backlog`: bytes of uploaded changesets one Realm may hold
+    /// waiting for integration; beyond it an UPLOAD gets ERROR 100 with try_again.
+    pub max_upload_backlog: u64,
+    /// `sync.max_message_size`: the largest WebSocket message a client may send.
+    pub max_message_size: u64,
+    /// `sync.max_buffered_bytes`: bytes queued for one connection that its
+    /// client has not read yet; past it the connection is closed (a slow reader
+    /// must not grow the server).
+    pub max_buffered_bytes: u64,
+    /// `sync.connection_idle_timeout`: a connection that sent nothing (not even
+    /// PING) for this long is closed. Clients ping every 60 s.
+    pub connection_idle_timeout: Duration,
+    /// `sync.realm_idle_timeout`: a Realm with no bound session is closed (its
+    /// store released) after this long.
+    pub realm_idle_timeout: Duration,
+    /// `sync.max_open_realms`: Realms open at once; a BIND beyond it gets ERROR
+    /// 200 with try_again until one closes.
+    pub max_open_realms: usize,
+    /// `sync.max_connections`: WebSocket connections at once; beyond it the
+    /// upgrade is answered 503.
+    pub max_connections: usize,
+    /// `sync.min_protocol_version`, `sync.max_protocol_version`: the range offered
+    /// in negotiation, within 2–14.
+    pub min_protocol_version: u32,
+    pub max_protocol_version: u32,
+}
+
+impl Default for SyncSettings {
+    fn default() -> SyncSettings {
+        SyncSettings {
+            max_download_size: 16 * 1024 * 1024,
+            max_upload_backlog: 256 * 1024 * 1024,
+            max_message_size: 64 * 1024 * 1024,
+            max_buffered_bytes: 32 * 1024 * 1024,
+            connection_idle_timeout: Duration::from_secs(300),
+            realm_idle_timeout: Duration::from_secs(60),
+            max_open_realms: 1000,
+            max_connections: 20_000,
+            min_protocol_version: 2,
+            max_protocol_version: 14,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -10,6 +10,7 @@ use std::path::Path;
 use super::layer::{or_default, Layer, Origin, Sourced};
 use super::model::{
     defaults, Auth, Config, HttpsProxy, Listen, Logging, LoginThrottle, Network, Proxy, Storage,
+    SyncSettings,
 };
 use super::problem::Problem;
 use super::schema::Key;
@@ -177,6 +178,7 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
             level: value(&layer.log_level).unwrap_or(defaults::LOG_LEVEL),
             format: value(&layer.log_format).unwrap_or(defaults::LOG_FORMAT),
         },
+        sync: SyncSettings::default(),
     })
 }
 
