@@ -10,6 +10,8 @@ mod cases;
 mod cases_files;
 #[path = "check_configuration/cases_more.rs"]
 mod cases_more;
+#[path = "check_configuration/cases_sync.rs"]
+mod cases_sync;
 #[path = "check_configuration/fixtures.rs"]
 mod fixtures;
 

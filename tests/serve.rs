@@ -184,8 +184,8 @@ fn sync_routes_negotiate_the_protocol_on_the_sync_listener_and_the_proxy() {
         assert_eq!(chosen, "com.mongodb.realm-sync#14", "{url}");
         assert_eq!(
             close,
-            Some(1011),
-            "{url}: sessions are not served yet, so 1011"
+            Some(4001),
+            "{url}: a missing or bad token is refused with 4001 after the upgrade"
         );
     }
     // A flexible-sync-only offer is refused like the reference server does.

@@ -16,6 +16,7 @@ pub mod logging;
 pub mod merge;
 pub mod objects;
 pub mod protocol;
+pub mod realm;
 pub mod proxy;
 pub mod realm_id;
 pub mod root;

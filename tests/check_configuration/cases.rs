@@ -367,5 +367,6 @@ pub fn all() -> Vec<Case> {
     ];
     cases.extend(super::cases_files::all());
     cases.extend(super::cases_more::all());
+    cases.extend(super::cases_sync::all());
     cases
 }

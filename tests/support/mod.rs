@@ -6,6 +6,7 @@ pub mod captures;
 pub mod http;
 pub mod openapi;
 pub mod server;
+pub mod sync_server;
 pub mod tls;
 
 use std::path::{Path, PathBuf};

@@ -40,21 +40,14 @@ impl Caller {
 }
 
 impl AuthService {
-    /// Checks a request's token: signature, times, revocation, session and user
-    /// (see `AdminStore::check_token`). Refresh tokens, user tokens and the admin
-    /// token authenticate requests; an access token for one Realm does not.
-    pub fn authenticate(&self, token: &str, now: SystemTime) -> Result<Caller, AuthError> {
+    /// The one decision whether a token is accepted, for HTTP requests and sync
+    /// connections alike: signature, times, revocation, session and user (see
+    /// `AdminStore::check_token`), and who it speaks for, read once.
+    pub fn accept(&self, token: &str, now: SystemTime) -> Result<Caller, AuthError> {
         let claims = self
             .store
             .check_token(&self.verifier, token, now)
             .map_err(AuthError::Token)?;
-        if claims.kind() == TokenKind::Access && claims.path().is_some() {
-            return Err(AuthError::InvalidCredentials(
-                "An access token for one Realm does not authenticate HTTP requests; send the \
-                 refresh token or a user token."
-                    .into(),
-            ));
-        }
         let user = match claims.identity().user() {
             Some(id) => self.store.find_user(&id)?,
             None => None,
@@ -66,5 +59,20 @@ impl AuthService {
             user,
             is_admin,
         })
+    }
+
+    /// [`accept`](Self::accept) for HTTP requests: refresh tokens, user tokens
+    /// and the admin token authenticate them; an access token for one Realm does
+    /// not (it opens that Realm over sync only).
+    pub fn authenticate(&self, token: &str, now: SystemTime) -> Result<Caller, AuthError> {
+        let caller = self.accept(token, now)?;
+        if caller.claims.kind() == TokenKind::Access && caller.claims.path().is_some() {
+            return Err(AuthError::InvalidCredentials(
+                "An access token for one Realm does not authenticate HTTP requests; send the \
+                 refresh token or a user token."
+                    .into(),
+            ));
+        }
+        Ok(caller)
     }
 }

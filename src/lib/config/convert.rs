@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_yaml_ng::Value;
 
-use super::model::{LogFormat, LogLevel};
+use super::model::{LogFormat, LogLevel, SyncSettings};
 use super::problem::{PrefixFault, Problem};
 use super::schema::Key;
 
@@ -237,6 +237,48 @@ pub fn count(key: Key, input: Input) -> Converted<u64> {
     }
 }
 
+/// A number of bytes: a whole number of at least 1, and of at least `minimum`.
+/// Plain integers only: no unit suffixes.
+pub fn bytes(key: Key, input: Input, minimum: u64) -> Converted<u64> {
+    let value = count(key, input)?;
+    if value < minimum {
+        return Err(Problem::TooSmall {
+            key,
+            value,
+            minimum,
+        }
+        .into());
+    }
+    Ok(value)
+}
+
+/// A sync protocol version within [`SyncSettings::PROTOCOL_VERSIONS`].
+pub fn protocol_version(key: Key, input: Input) -> Converted<u32> {
+    let out_of_range = |value: String| Bad::from(Problem::ProtocolVersionOutOfRange { key, value });
+    let in_range = |v: u64| {
+        u32::try_from(v)
+            .ok()
+            .filter(|v| SyncSettings::PROTOCOL_VERSIONS.contains(v))
+            .ok_or_else(|| out_of_range(v.to_string()))
+    };
+    match input {
+        Input::Yaml(Value::Number(n)) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => in_range(u),
+            (None, Some(i)) => Err(out_of_range(i.to_string())),
+            (None, None) => Err(wrong(key, input)),
+        },
+        Input::Text(t) => {
+            let t = t.trim();
+            match (t.parse::<u64>(), t.parse::<i64>()) {
+                (Ok(u), _) => in_range(u).map_err(|_| out_of_range(t.to_string())),
+                (Err(_), Ok(_)) => Err(out_of_range(t.to_string())),
+                _ => Err(wrong(key, input)),
+            }
+        }
+        Input::Yaml(_) => Err(wrong(key, input)),
+    }
+}
+
 /// A list of IP addresses: a YAML list, or comma-separated text in the environment.
 pub fn addresses(key: Key, input: Input) -> Converted<Vec<IpAddr>> {
     match input {
@@ -299,5 +341,55 @@ mod tests {
         for bad in ["", "m", "1.5h", "10 m", "-1", "3w", "99999999999999999999d"] {
             assert_eq!(parse_duration(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn sizes_are_plain_bytes_with_a_floor() {
+        let key = Key::SyncMaxMessageSize;
+        let mib = SyncSettings::MIN_MESSAGE_SIZE;
+        assert_eq!(bytes(key, Input::Text("1048576"), mib), Ok(mib));
+        assert_eq!(bytes(key, Input::Text(" 2097152 "), mib), Ok(2 * mib));
+        let small = bytes(key, Input::Text("1048575"), mib).map_err(|b| b.problem);
+        assert_eq!(
+            small,
+            Err(Problem::TooSmall {
+                key,
+                value: 1_048_575,
+                minimum: mib
+            })
+        );
+        for bad in ["0", "-1", "16MiB", "1.5", ""] {
+            let problem = bytes(key, Input::Text(bad), 1).map_err(|b| b.problem);
+            assert!(
+                matches!(problem, Err(Problem::InvalidCount { .. })),
+                "{bad}: {problem:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn protocol_versions_lie_within_2_to_14() {
+        let key = Key::SyncMaxProtocolVersion;
+        assert_eq!(protocol_version(key, Input::Text("2")), Ok(2));
+        assert_eq!(protocol_version(key, Input::Text("14")), Ok(14));
+        for (bad, shown) in [
+            ("1", "1"),
+            ("15", "15"),
+            ("-3", "-3"),
+            ("99999999999", "99999999999"),
+        ] {
+            assert_eq!(
+                protocol_version(key, Input::Text(bad)).map_err(|b| b.problem),
+                Err(Problem::ProtocolVersionOutOfRange {
+                    key,
+                    value: shown.into()
+                })
+            );
+        }
+        let yaml: Value = serde_yaml_ng::from_str("8.5").expect("yaml");
+        assert!(matches!(
+            protocol_version(key, Input::Yaml(&yaml)).map_err(|b| b.problem),
+            Err(Problem::WrongType { .. })
+        ));
     }
 }

@@ -1,7 +1,8 @@
 //! The "what to do next" line of each [`Problem`], kept beside `problem.rs` so
 //! that all the words a check can say live in these two files.
 
-use super::model::LogLevel;
+use super::messages::binary_size;
+use super::model::{LogLevel, SyncSettings};
 use super::problem::{KeyHint, Problem};
 use super::schema::{Key, Kind};
 
@@ -35,7 +36,38 @@ pub fn hint(problem: &Problem) -> Option<String> {
         Problem::InvalidDuration { .. } => {
             "write seconds (600) or a number with s, m, h or d (10m, 30d)".into()
         }
+        Problem::InvalidCount { key, .. } if key.kind() == Kind::Bytes => {
+            "write a number of bytes without quotes, such as 16777216 for 16 MiB".into()
+        }
         Problem::InvalidCount { .. } => "write a whole number such as 5, without quotes".into(),
+        Problem::TooSmall { key, .. } => format!(
+            "leave `{}` out for its default, {} ({})",
+            key.path(),
+            default_bytes(*key),
+            binary_size(default_bytes(*key))
+        ),
+        Problem::ProtocolVersionOutOfRange { .. } => {
+            let versions = SyncSettings::PROTOCOL_VERSIONS;
+            format!(
+                "this server speaks sync protocol versions {} to {}",
+                versions.start(),
+                versions.end()
+            )
+        }
+        Problem::ProtocolRangeEmpty { .. } => {
+            "make `sync.min_protocol_version` at most `sync.max_protocol_version`, or leave \
+             both out to offer every version"
+                .into()
+        }
+        Problem::ProtocolTooOld { .. } => format!(
+            "leave `sync.max_protocol_version` out to offer every version up to {}",
+            SyncSettings::PROTOCOL_VERSIONS.end()
+        ),
+        Problem::IdleTimeoutShort { .. } => format!(
+            "use {} or more, or leave it out for the default, {}",
+            SyncSettings::SAFE_CONNECTION_IDLE_TIMEOUT.as_secs(),
+            SyncSettings::default().connection_idle_timeout.as_secs()
+        ),
         Problem::HeaderNameIsDefault => "leave the setting out".into(),
         Problem::UnknownEnv {
             suggestion: Some(name),
@@ -121,7 +153,19 @@ pub fn hint(problem: &Problem) -> Option<String> {
 fn wrong_type(key: Key, found: &str) -> String {
     match key.kind() {
         Kind::Port if found.starts_with("a string") => "write the number without quotes".into(),
+        Kind::Count | Kind::Bytes | Kind::ProtocolVersion if quoted_number(found) => {
+            "write the number without quotes".into()
+        }
         Kind::Port => "0 lets the system pick any free port".into(),
+        Kind::Count | Kind::Bytes => "write a whole number of at least 1".into(),
+        Kind::ProtocolVersion => {
+            let versions = SyncSettings::PROTOCOL_VERSIONS;
+            format!(
+                "write a whole number from {} to {}",
+                versions.start(),
+                versions.end()
+            )
+        }
         Kind::AddressList => "write a YAML list, such as [10.0.0.1], or a `,`-separated list in \
              the environment"
             .into(),
@@ -132,6 +176,26 @@ fn wrong_type(key: Key, found: &str) -> String {
         Kind::Mapping => "write one entry per provider, indented below the key".into(),
         Kind::LogLevel => format!("use one of {}", LogLevel::ALL.map(|l| l.name()).join(", ")),
         _ => "write the value as text".into(),
+    }
+}
+
+/// Is `found` (as [`describe`](super::convert::describe) words it) a string
+/// that holds a whole number, such as `"32"`?
+fn quoted_number(found: &str) -> bool {
+    found
+        .strip_prefix("a string (`")
+        .and_then(|rest| rest.strip_suffix("`)"))
+        .is_some_and(|text| text.trim().parse::<i64>().is_ok())
+}
+
+/// The default of a `sync.*` size, for hints.
+fn default_bytes(key: Key) -> u64 {
+    let d = SyncSettings::default();
+    match key {
+        Key::SyncMaxDownloadSize => d.max_download_size,
+        Key::SyncMaxUploadBacklog => d.max_upload_backlog,
+        Key::SyncMaxBufferedBytes => d.max_buffered_bytes,
+        _ => d.max_message_size,
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::convert::{self, Converted, Input};
 use super::finding::Position;
-use super::model::{LogFormat, LogLevel};
+use super::model::{LogFormat, LogLevel, SyncSettings};
 use super::schema::Key;
 
 /// Where an effective value was set.
@@ -62,6 +62,16 @@ pub struct Layer {
     pub log_path: Slot<PathBuf>,
     pub log_level: Slot<LogLevel>,
     pub log_format: Slot<LogFormat>,
+    pub max_download_size: Slot<u64>,
+    pub max_upload_backlog: Slot<u64>,
+    pub max_message_size: Slot<u64>,
+    pub max_buffered_bytes: Slot<u64>,
+    pub connection_idle_timeout: Slot<Duration>,
+    pub realm_idle_timeout: Slot<Duration>,
+    pub max_open_realms: Slot<u64>,
+    pub max_connections: Slot<u64>,
+    pub min_protocol_version: Slot<u32>,
+    pub max_protocol_version: Slot<u32>,
 }
 
 fn put<T>(slot: &mut Slot<T>, value: Converted<T>, origin: Origin) -> Converted<()> {
@@ -124,6 +134,30 @@ impl Layer {
             Key::LoggingPath => put(&mut self.log_path, path(key, input, base), o),
             Key::LoggingLevel => put(&mut self.log_level, log_level(key, input), o),
             Key::LoggingFormat => put(&mut self.log_format, log_format(key, input), o),
+            Key::SyncMaxDownloadSize => put(&mut self.max_download_size, bytes(key, input, 1), o),
+            Key::SyncMaxUploadBacklog => put(&mut self.max_upload_backlog, bytes(key, input, 1), o),
+            Key::SyncMaxMessageSize => put(
+                &mut self.max_message_size,
+                bytes(key, input, SyncSettings::MIN_MESSAGE_SIZE),
+                o,
+            ),
+            Key::SyncMaxBufferedBytes => put(&mut self.max_buffered_bytes, bytes(key, input, 1), o),
+            Key::SyncConnectionIdleTimeout => {
+                put(&mut self.connection_idle_timeout, duration(key, input), o)
+            }
+            Key::SyncRealmIdleTimeout => put(&mut self.realm_idle_timeout, duration(key, input), o),
+            Key::SyncMaxOpenRealms => put(&mut self.max_open_realms, count(key, input), o),
+            Key::SyncMaxConnections => put(&mut self.max_connections, count(key, input), o),
+            Key::SyncMinProtocolVersion => put(
+                &mut self.min_protocol_version,
+                protocol_version(key, input),
+                o,
+            ),
+            Key::SyncMaxProtocolVersion => put(
+                &mut self.max_protocol_version,
+                protocol_version(key, input),
+                o,
+            ),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The message of each [`Problem`]: one line saying what is wrong and where. The
 //! hints live in `hints.rs`; no other file words a finding.
 
+use super::model::SyncSettings;
 use super::problem::{PrefixFault, Problem};
 use super::schema::Key;
 
@@ -53,6 +54,38 @@ pub fn message(problem: &Problem) -> String {
         Problem::InvalidCount { key, value } => format!(
             "`{}`: `{value}` is not a whole number of at least 1",
             key.path()
+        ),
+        Problem::TooSmall {
+            key,
+            value,
+            minimum,
+        } => format!(
+            "`{}` is {value} bytes; it must be at least {minimum} ({})",
+            key.path(),
+            binary_size(*minimum)
+        ),
+        Problem::ProtocolVersionOutOfRange { key, value } => {
+            let versions = SyncSettings::PROTOCOL_VERSIONS;
+            format!(
+                "`{}` is {value}, outside the sync protocol versions {}-{}",
+                key.path(),
+                versions.start(),
+                versions.end()
+            )
+        }
+        Problem::ProtocolRangeEmpty { min, max } => format!(
+            "`sync.min_protocol_version` ({min}) is above `sync.max_protocol_version` ({max}): \
+             no protocol version is left to offer"
+        ),
+        Problem::ProtocolTooOld { max } => format!(
+            "`sync.max_protocol_version` is {max}, and current Realm clients need protocol \
+             version {} or later: they cannot connect",
+            SyncSettings::CURRENT_CLIENT_PROTOCOL_VERSION
+        ),
+        Problem::IdleTimeoutShort { seconds } => format!(
+            "`sync.connection_idle_timeout` is {seconds} s, less than {} s: clients ping every \
+             60 s and wait 120 s for the answer, so healthy connections may be closed",
+            SyncSettings::SAFE_CONNECTION_IDLE_TIMEOUT.as_secs()
         ),
         Problem::HeaderNameIsDefault => {
             "`network.authorization_header_name` is `Authorization`, which is always read"
@@ -188,8 +221,22 @@ pub fn expected(key: Key) -> &'static str {
         Kind::UrlPrefix => "a URL path",
         Kind::Duration => "a duration",
         Kind::Count => "a whole number",
+        Kind::Bytes => "a number of bytes",
+        Kind::ProtocolVersion => "a protocol version number",
         Kind::AddressList => "a list of IP addresses",
     }
+}
+
+/// `n` bytes in the largest binary unit that divides it, such as `1 MiB`.
+pub fn binary_size(n: u64) -> String {
+    let units = [(1u64 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    units
+        .iter()
+        .find(|(size, _)| n >= *size && n.is_multiple_of(*size))
+        .map_or_else(
+            || format!("{n} B"),
+            |(size, unit)| format!("{} {unit}", n / size),
+        )
 }
 
 fn readers(mode: u32) -> &'static str {

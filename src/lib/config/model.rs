@@ -47,10 +47,28 @@ pub struct SyncSettings {
     /// `sync.max_connections`: WebSocket connections at once; beyond it the
     /// upgrade is answered 503.
     pub max_connections: usize,
-    /// `sync.min_protocol_version`, `sync.max_protocol_version`: the range offered
-    /// in negotiation, within 2–14.
+    /// `sync.min_protocol_version`: the oldest protocol version offered in
+    /// negotiation, within 2–14 and at most `max_protocol_version`.
     pub min_protocol_version: u32,
+    /// `sync.max_protocol_version`: the newest protocol version offered in
+    /// negotiation, within 2–14; current Realm clients need at least 8.
     pub max_protocol_version: u32,
+}
+
+impl SyncSettings {
+    /// The smallest `sync.max_message_size` accepted: 1 MiB.
+    pub const MIN_MESSAGE_SIZE: u64 = 1024 * 1024;
+    /// The sync protocol versions this server can negotiate, as realm-core's
+    /// server does; `sync.min_protocol_version` and `sync.max_protocol_version`
+    /// lie within it.
+    pub const PROTOCOL_VERSIONS: std::ops::RangeInclusive<u32> = 2..=14;
+    /// The oldest protocol version current Realm clients speak: a
+    /// `sync.max_protocol_version` below it shuts them out (a warning).
+    pub const CURRENT_CLIENT_PROTOCOL_VERSION: u32 = 8;
+    /// Clients ping every 60 s and wait 120 s for the pong, so a
+    /// `sync.connection_idle_timeout` below this may close healthy connections
+    /// (a warning).
+    pub const SAFE_CONNECTION_IDLE_TIMEOUT: Duration = Duration::from_secs(180);
 }
 
 impl Default for SyncSettings {

@@ -59,6 +59,29 @@ pub enum Problem {
         key: Key,
         value: String,
     },
+    /// A number of bytes below the least its key accepts.
+    TooSmall {
+        key: Key,
+        value: u64,
+        minimum: u64,
+    },
+    ProtocolVersionOutOfRange {
+        key: Key,
+        value: String,
+    },
+    /// `sync.min_protocol_version` above `sync.max_protocol_version`.
+    ProtocolRangeEmpty {
+        min: u32,
+        max: u32,
+    },
+    /// `sync.max_protocol_version` below what current clients speak.
+    ProtocolTooOld {
+        max: u32,
+    },
+    /// `sync.connection_idle_timeout` shorter than a client's ping cycle.
+    IdleTimeoutShort {
+        seconds: u64,
+    },
     HeaderNameIsDefault,
     UnknownEnv {
         variable: String,
@@ -197,7 +220,9 @@ impl Problem {
             | Problem::EnvNamesSection { .. }
             | Problem::EnvNotSupported { .. }
             | Problem::PrivateKeyExposed { .. }
-            | Problem::CertificateExpired { .. } => Severity::Warning,
+            | Problem::CertificateExpired { .. }
+            | Problem::ProtocolTooOld { .. }
+            | Problem::IdleTimeoutShort { .. } => Severity::Warning,
             Problem::HeaderNameIsDefault | Problem::PortHeldByServer { .. } => Severity::Note,
             _ => Severity::Error,
         }
@@ -217,6 +242,11 @@ impl Problem {
             Problem::InvalidHeaderName { .. } => "invalid-header-name",
             Problem::InvalidDuration { .. } => "invalid-duration",
             Problem::InvalidCount { .. } => "invalid-number",
+            Problem::TooSmall { .. } => "value-too-small",
+            Problem::ProtocolVersionOutOfRange { .. } => "protocol-version-out-of-range",
+            Problem::ProtocolRangeEmpty { .. } => "protocol-version-range",
+            Problem::ProtocolTooOld { .. } => "old-protocol-version",
+            Problem::IdleTimeoutShort { .. } => "short-idle-timeout",
             Problem::HeaderNameIsDefault => "default-header-name",
             Problem::UnknownEnv { .. }
             | Problem::EnvNamesSection { .. }

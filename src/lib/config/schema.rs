@@ -35,6 +35,16 @@ pub enum Key {
     LoggingPath,
     LoggingLevel,
     LoggingFormat,
+    SyncMaxDownloadSize,
+    SyncMaxUploadBacklog,
+    SyncMaxMessageSize,
+    SyncMaxBufferedBytes,
+    SyncConnectionIdleTimeout,
+    SyncRealmIdleTimeout,
+    SyncMaxOpenRealms,
+    SyncMaxConnections,
+    SyncMinProtocolVersion,
+    SyncMaxProtocolVersion,
 }
 
 /// The shape of value a key takes.
@@ -55,6 +65,12 @@ pub enum Kind {
     Duration,
     /// A whole number of at least 1.
     Count,
+    /// A number of bytes: a whole number of at least 1 (at least 1 MiB for
+    /// `sync.max_message_size`).
+    Bytes,
+    /// A sync protocol version, within
+    /// [`SyncSettings::PROTOCOL_VERSIONS`](super::model::SyncSettings::PROTOCOL_VERSIONS).
+    ProtocolVersion,
     AddressList,
 }
 
@@ -73,7 +89,7 @@ pub const ENV_PREFIX: &str = "ROS_";
 pub const ENV_SEPARATOR: &str = "__";
 
 impl Key {
-    pub const ALL: [Key; 29] = [
+    pub const ALL: [Key; 39] = [
         Key::StorageRootPath,
         Key::AuthPublicKeyPath,
         Key::AuthPrivateKeyPath,
@@ -103,6 +119,16 @@ impl Key {
         Key::LoggingPath,
         Key::LoggingLevel,
         Key::LoggingFormat,
+        Key::SyncMaxDownloadSize,
+        Key::SyncMaxUploadBacklog,
+        Key::SyncMaxMessageSize,
+        Key::SyncMaxBufferedBytes,
+        Key::SyncConnectionIdleTimeout,
+        Key::SyncRealmIdleTimeout,
+        Key::SyncMaxOpenRealms,
+        Key::SyncMaxConnections,
+        Key::SyncMinProtocolVersion,
+        Key::SyncMaxProtocolVersion,
     ];
 
     pub fn path(self) -> &'static str {
@@ -136,6 +162,16 @@ impl Key {
             Key::LoggingPath => "logging.path",
             Key::LoggingLevel => "logging.level",
             Key::LoggingFormat => "logging.format",
+            Key::SyncMaxDownloadSize => "sync.max_download_size",
+            Key::SyncMaxUploadBacklog => "sync.max_upload_backlog",
+            Key::SyncMaxMessageSize => "sync.max_message_size",
+            Key::SyncMaxBufferedBytes => "sync.max_buffered_bytes",
+            Key::SyncConnectionIdleTimeout => "sync.connection_idle_timeout",
+            Key::SyncRealmIdleTimeout => "sync.realm_idle_timeout",
+            Key::SyncMaxOpenRealms => "sync.max_open_realms",
+            Key::SyncMaxConnections => "sync.max_connections",
+            Key::SyncMinProtocolVersion => "sync.min_protocol_version",
+            Key::SyncMaxProtocolVersion => "sync.max_protocol_version",
         }
     }
 
@@ -163,9 +199,17 @@ impl Key {
             Key::AuthAccessTokenTtl | Key::AuthRefreshTokenTtl | Key::AuthThrottleWindow => {
                 Kind::Duration
             }
+            Key::SyncConnectionIdleTimeout | Key::SyncRealmIdleTimeout => Kind::Duration,
             Key::AuthThrottleAccountFailures
             | Key::AuthThrottleAddressFailures
-            | Key::HttpMaxBodyBytes => Kind::Count,
+            | Key::HttpMaxBodyBytes
+            | Key::SyncMaxOpenRealms
+            | Key::SyncMaxConnections => Kind::Count,
+            Key::SyncMaxDownloadSize
+            | Key::SyncMaxUploadBacklog
+            | Key::SyncMaxMessageSize
+            | Key::SyncMaxBufferedBytes => Kind::Bytes,
+            Key::SyncMinProtocolVersion | Key::SyncMaxProtocolVersion => Kind::ProtocolVersion,
             Key::TrustedProxies => Kind::AddressList,
             Key::LoggingLevel => Kind::LogLevel,
             Key::LoggingFormat => Kind::LogFormat,
@@ -200,6 +244,16 @@ impl Key {
                 | Key::AuthorizationHeaderName
                 | Key::UrlPrefix
                 | Key::LoggingFormat
+                | Key::SyncMaxDownloadSize
+                | Key::SyncMaxUploadBacklog
+                | Key::SyncMaxMessageSize
+                | Key::SyncMaxBufferedBytes
+                | Key::SyncConnectionIdleTimeout
+                | Key::SyncRealmIdleTimeout
+                | Key::SyncMaxOpenRealms
+                | Key::SyncMaxConnections
+                | Key::SyncMinProtocolVersion
+                | Key::SyncMaxProtocolVersion
         )
     }
 
@@ -296,6 +350,14 @@ mod tests {
         );
         assert_eq!(Key::ProxyHttpsEnable.env_name(), "ROS_PROXY__HTTPS__ENABLE");
         assert_eq!(Key::StorageRootPath.env_name(), "ROS_STORAGE__ROOT_PATH");
+        assert_eq!(
+            Key::SyncMaxDownloadSize.env_name(),
+            "ROS_SYNC__MAX_DOWNLOAD_SIZE"
+        );
+        assert_eq!(
+            Key::SyncListenPort.env_name(),
+            "ROS_NETWORK__SYNC__LISTEN_PORT"
+        );
         for key in Key::ALL {
             assert!(!RESERVED_ENV.contains(&key.env_name().as_str()));
             assert_eq!(Key::from_path(key.path()), Some(key));
@@ -305,7 +367,10 @@ mod tests {
     #[test]
     fn children_walk_the_tree() {
         let top: Vec<&str> = children("").iter().map(|c| c.name("")).collect();
-        assert_eq!(top, ["storage", "auth", "network", "proxy", "logging"]);
+        assert_eq!(
+            top,
+            ["storage", "auth", "network", "proxy", "logging", "sync"]
+        );
         let network: Vec<&str> = children("network")
             .iter()
             .map(|c| c.name("network"))
@@ -321,6 +386,12 @@ mod tests {
             ]
         );
         assert!(children("network.sync").contains(&Child::Key(Key::SyncListenPort)));
+        let sync: Vec<&str> = children("sync").iter().map(|c| c.name("sync")).collect();
+        assert_eq!(sync.len(), 10);
+        assert!(sync.contains(&"max_protocol_version"));
+        assert!(children("sync").iter().all(|c| matches!(c, Child::Key(_))));
+        assert!(is_section("sync"));
+        assert!(Key::SyncMaxConnections.ours());
         assert!(is_section("proxy.https"));
         assert!(!is_section("proxy.https.enable"));
         assert!(!is_section("prox"));

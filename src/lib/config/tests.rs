@@ -257,3 +257,299 @@ fn token_lifetimes_throttle_body_limit_and_trusted_proxies() {
         ]
     );
 }
+
+#[test]
+fn sync_settings_default_when_absent() {
+    let dir = server_dir();
+    let report = load_with(&dir.path, BASE, &[], Overrides::default());
+    assert_eq!(codes(&report), Vec::<&str>::new());
+    let config = report.config().expect("valid");
+    assert_eq!(config.sync, SyncSettings::default());
+    let empty = load_with(
+        &dir.path,
+        &format!("{BASE}sync:\n"),
+        &[],
+        Overrides::default(),
+    );
+    assert_eq!(empty.config().expect("valid").sync, SyncSettings::default());
+}
+
+#[test]
+fn sync_settings_come_from_the_file_and_the_environment_wins() {
+    let dir = server_dir();
+    let text = format!(
+        "{BASE}sync:\n  max_download_size: 1000\n  max_upload_backlog: 2000\n  \
+         max_message_size: 1048576\n  max_buffered_bytes: 4000\n  \
+         connection_idle_timeout: 10m\n  realm_idle_timeout: 30\n  max_open_realms: 7\n  \
+         max_connections: 8\n  min_protocol_version: 9\n  max_protocol_version: 13\n"
+    );
+    let report = load_with(&dir.path, &text, &[], Overrides::default());
+    assert_eq!(codes(&report), Vec::<&str>::new());
+    let secs = std::time::Duration::from_secs;
+    let from_file = SyncSettings {
+        max_download_size: 1000,
+        max_upload_backlog: 2000,
+        max_message_size: 1_048_576,
+        max_buffered_bytes: 4000,
+        connection_idle_timeout: secs(600),
+        realm_idle_timeout: secs(30),
+        max_open_realms: 7,
+        max_connections: 8,
+        min_protocol_version: 9,
+        max_protocol_version: 13,
+    };
+    assert_eq!(report.config().expect("valid").sync, from_file);
+
+    let env = [
+        ("ROS_SYNC__MAX_DOWNLOAD_SIZE", "11"),
+        ("ROS_SYNC__MAX_UPLOAD_BACKLOG", "12"),
+        ("ROS_SYNC__MAX_MESSAGE_SIZE", "2097152"),
+        ("ROS_SYNC__MAX_BUFFERED_BYTES", "14"),
+        ("ROS_SYNC__CONNECTION_IDLE_TIMEOUT", "1h"),
+        ("ROS_SYNC__REALM_IDLE_TIMEOUT", "2m"),
+        ("ROS_SYNC__MAX_OPEN_REALMS", "17"),
+        ("ROS_SYNC__MAX_CONNECTIONS", "18"),
+        ("ROS_SYNC__MIN_PROTOCOL_VERSION", "10"),
+        ("ROS_SYNC__MAX_PROTOCOL_VERSION", "12"),
+    ];
+    let report = load_with(&dir.path, &text, &env, Overrides::default());
+    assert_eq!(codes(&report), Vec::<&str>::new());
+    assert_eq!(
+        report.config().expect("valid").sync,
+        SyncSettings {
+            max_download_size: 11,
+            max_upload_backlog: 12,
+            max_message_size: 2_097_152,
+            max_buffered_bytes: 14,
+            connection_idle_timeout: secs(3600),
+            realm_idle_timeout: secs(120),
+            max_open_realms: 17,
+            max_connections: 18,
+            min_protocol_version: 10,
+            max_protocol_version: 12,
+        }
+    );
+
+    // The environment alone, over the defaults; the rest keeps its default.
+    let env = [("ROS_SYNC__MAX_CONNECTIONS", "5")];
+    let report = load_with(&dir.path, BASE, &env, Overrides::default());
+    let sync = report.config().expect("valid").sync;
+    assert_eq!(
+        sync,
+        SyncSettings {
+            max_connections: 5,
+            ..SyncSettings::default()
+        }
+    );
+}
+
+/// Every bad `sync.*` value is an error naming the key, at the value's line and
+/// column; each line below is `  <key>: <value>` on lines 10 to 19.
+#[test]
+fn every_bad_sync_value_is_reported_at_its_spot() {
+    let dir = server_dir();
+    let bad = [
+        ("max_download_size", "0", "invalid-number"),
+        ("max_upload_backlog", "-5", "invalid-number"),
+        ("max_message_size", "1048575", "value-too-small"),
+        ("max_buffered_bytes", "\"32\"", "wrong-type"),
+        ("connection_idle_timeout", "0", "invalid-duration"),
+        ("realm_idle_timeout", "1.5m", "invalid-duration"),
+        ("max_open_realms", "0", "invalid-number"),
+        ("max_connections", "many", "wrong-type"),
+        ("min_protocol_version", "1", "protocol-version-out-of-range"),
+        (
+            "max_protocol_version",
+            "15",
+            "protocol-version-out-of-range",
+        ),
+    ];
+    assert_eq!(BASE.lines().count(), 8);
+    let mut text = format!("{BASE}sync:\n");
+    for (key, value, _) in bad {
+        text.push_str(&format!("  {key}: {value}\n"));
+    }
+    let report = load_with(&dir.path, &text, &[], Overrides::default());
+    assert!(report.config().is_none());
+    let file = dir.path.join("configuration.yml");
+    assert_eq!(
+        report.findings().len(),
+        bad.len(),
+        "{:#?}",
+        report.findings()
+    );
+    for ((i, (key, _, code)), finding) in bad.iter().enumerate().zip(report.findings()) {
+        assert_eq!(finding.code, *code, "{key}");
+        assert_eq!(finding.severity, Severity::Error, "{key}");
+        assert!(
+            finding.message.contains(&format!("`sync.{key}`")),
+            "{key}: {}",
+            finding.message
+        );
+        assert!(finding.hint.is_some(), "{key}");
+        assert_eq!(
+            finding.source,
+            Source::File {
+                path: file.clone(),
+                position: Some(Position {
+                    line: 10 + i,
+                    column: key.len() + 5
+                })
+            },
+            "{key}"
+        );
+    }
+    let message = |code: &str| {
+        report
+            .findings()
+            .iter()
+            .find(|f| f.code == code)
+            .map(|f| f.message.clone())
+    };
+    assert_eq!(
+        message("value-too-small").as_deref(),
+        Some("`sync.max_message_size` is 1048575 bytes; it must be at least 1048576 (1 MiB)")
+    );
+    assert_eq!(
+        message("protocol-version-out-of-range").as_deref(),
+        Some("`sync.min_protocol_version` is 1, outside the sync protocol versions 2-14")
+    );
+}
+
+#[test]
+fn bad_sync_values_from_the_environment_name_the_variable() {
+    let dir = server_dir();
+    let env = [
+        ("ROS_SYNC__MAX_MESSAGE_SIZE", "1024"),
+        ("ROS_SYNC__MAX_PROTOCOL_VERSION", "x"),
+        ("ROS_SYNC__REALM_IDLE_TIMEOUT", "0s"),
+    ];
+    let text = format!("{BASE}sync:\n  max_message_size: 0\n");
+    let report = load_with(&dir.path, &text, &env, Overrides::default());
+    let found: Vec<(&str, &Source)> = report
+        .findings()
+        .iter()
+        .map(|f| (f.code, &f.source))
+        .collect();
+    let env_source = |v: &str| Source::Env {
+        variable: v.to_string(),
+    };
+    let file = Source::File {
+        path: dir.path.join("configuration.yml"),
+        position: Some(Position {
+            line: 10,
+            column: 21,
+        }),
+    };
+    // The file's bad value is reported even though the environment overrides it.
+    assert_eq!(
+        found,
+        [
+            ("invalid-number", &file),
+            ("value-too-small", &env_source("ROS_SYNC__MAX_MESSAGE_SIZE")),
+            ("wrong-type", &env_source("ROS_SYNC__MAX_PROTOCOL_VERSION")),
+            (
+                "invalid-duration",
+                &env_source("ROS_SYNC__REALM_IDLE_TIMEOUT")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn sync_protocol_range_and_timeouts_are_checked_together() {
+    let dir = server_dir();
+    let text = format!("{BASE}sync:\n  min_protocol_version: 9\n  max_protocol_version: 8\n");
+    let report = load_with(&dir.path, &text, &[], Overrides::default());
+    assert_eq!(codes(&report), ["protocol-version-range"]);
+    let range = &report.findings()[0];
+    assert_eq!(
+        range.message,
+        "`sync.min_protocol_version` (9) is above `sync.max_protocol_version` (8): no \
+         protocol version is left to offer"
+    );
+    assert!(matches!(
+        range.source,
+        Source::File {
+            position: Some(Position {
+                line: 10,
+                column: 25
+            }),
+            ..
+        }
+    ));
+    assert!(report.config().is_none());
+
+    let text = format!("{BASE}sync:\n  max_protocol_version: 7\n  connection_idle_timeout: 179\n");
+    let report = load_with(&dir.path, &text, &[], Overrides::default());
+    assert_eq!(
+        codes(&report),
+        ["old-protocol-version", "short-idle-timeout"]
+    );
+    assert!(report
+        .findings()
+        .iter()
+        .all(|f| f.severity == Severity::Warning));
+    let sync = report.config().expect("warnings keep it valid").sync;
+    assert_eq!(sync.max_protocol_version, 7);
+    assert_eq!(sync.connection_idle_timeout.as_secs(), 179);
+    let positions: Vec<Option<Position>> = report
+        .findings()
+        .iter()
+        .map(|f| match f.source {
+            Source::File { position, .. } => position,
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        positions,
+        [
+            Some(Position {
+                line: 10,
+                column: 25
+            }),
+            Some(Position {
+                line: 11,
+                column: 28
+            })
+        ]
+    );
+
+    let env = [("ROS_SYNC__CONNECTION_IDLE_TIMEOUT", "3m")];
+    let report = load_with(&dir.path, &text, &env, Overrides::default());
+    assert_eq!(codes(&report), ["old-protocol-version"]);
+}
+
+#[test]
+fn misspelled_sync_keys_get_a_hint() {
+    let dir = server_dir();
+    let text = format!("{BASE}sync:\n  max_conections: 5\n  listen_port: 0\n");
+    let report = load_with(&dir.path, &text, &[], Overrides::default());
+    let hints: Vec<(&str, Option<&str>)> = report
+        .findings()
+        .iter()
+        .map(|f| (f.message.as_str(), f.hint.as_deref()))
+        .collect();
+    assert_eq!(
+        hints,
+        [
+            (
+                "unknown key `sync.max_conections`",
+                Some("did you mean `max_connections`?")
+            ),
+            (
+                "unknown key `sync.listen_port`",
+                Some(
+                    "this key belongs under `network.sync`, `network.http`, `proxy.http` or \
+                     `proxy.https`"
+                )
+            ),
+        ]
+    );
+    let env = [("ROS_SYNC__MAX_CONECTIONS", "5")];
+    let report = load_with(&dir.path, BASE, &env, Overrides::default());
+    assert_eq!(
+        report.findings()[0].hint.as_deref(),
+        Some("did you mean `ROS_SYNC__MAX_CONNECTIONS`?")
+    );
+}

@@ -22,7 +22,7 @@ pub struct ApiState(Arc<Api>);
 
 #[derive(Debug)]
 pub struct Api {
-    pub auth: AuthService,
+    pub auth: std::sync::Arc<AuthService>,
     pub throttle: Throttle,
     /// `network.authorization_header_name`: read before `Authorization`.
     pub header_name: Option<HeaderName>,

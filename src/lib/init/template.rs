@@ -80,6 +80,37 @@ logging:
   level: info
   # (ros) text or json.
   format: text
+
+# (ros) Limits of the sync service, so that a misbehaving client costs a bounded
+# amount of memory and disk. Sizes are whole numbers of bytes; durations are
+# seconds, or a number with s, m, h or d.
+sync:
+  # A DOWNLOAD message stops after the changeset that takes it past this size
+  # (16 MiB).
+  max_download_size: 16777216
+  # Uploaded changesets one Realm may hold waiting to be integrated; beyond
+  # it an UPLOAD is answered with an error that tells the client to try again
+  # (256 MiB).
+  max_upload_backlog: 268435456
+  # The largest WebSocket message a client may send (64 MiB); at least 1048576
+  # (1 MiB).
+  max_message_size: 67108864
+  # Bytes queued for one connection that its client has not read yet; past it
+  # the connection is closed (32 MiB).
+  max_buffered_bytes: 33554432
+  # A connection that sent nothing, not even a PING, for this long is closed.
+  # Clients ping every 60 s and wait 120 s for the answer: keep it at 3m or more.
+  connection_idle_timeout: 5m
+  # A Realm no client is bound to is closed after this long.
+  realm_idle_timeout: 1m
+  # Realms open at once; a client binding one more is told to try again later.
+  max_open_realms: 1000
+  # WebSocket connections at once; beyond it the upgrade is answered 503.
+  max_connections: 20000
+  # The sync protocol versions offered, within 2 to 14. Current Realm clients
+  # need 8 or later.
+  min_protocol_version: 2
+  max_protocol_version: 14
 "#,
         file = super::CONFIG_FILE,
     )
@@ -103,6 +134,30 @@ mod tests {
                     .unwrap_or_else(|| panic!("{} missing from the template", key.path()));
             }
         }
+        let defaults = crate::config::SyncSettings::default();
+        let sync = &tree["sync"];
+        let number = |key: &str| sync[key].as_u64().expect(key);
+        assert_eq!(number("max_download_size"), defaults.max_download_size);
+        assert_eq!(number("max_upload_backlog"), defaults.max_upload_backlog);
+        assert_eq!(number("max_message_size"), defaults.max_message_size);
+        assert_eq!(number("max_buffered_bytes"), defaults.max_buffered_bytes);
+        let duration =
+            |key: &str| crate::config::parse_duration(sync[key].as_str().expect(key)).expect(key);
+        assert_eq!(
+            duration("connection_idle_timeout"),
+            defaults.connection_idle_timeout
+        );
+        assert_eq!(duration("realm_idle_timeout"), defaults.realm_idle_timeout);
+        assert_eq!(number("max_open_realms"), defaults.max_open_realms as u64);
+        assert_eq!(number("max_connections"), defaults.max_connections as u64);
+        assert_eq!(
+            number("min_protocol_version"),
+            u64::from(defaults.min_protocol_version)
+        );
+        assert_eq!(
+            number("max_protocol_version"),
+            u64::from(defaults.max_protocol_version)
+        );
         let top: Vec<&str> = children("").iter().map(|c| c.name("")).collect();
         let mapping = tree.as_mapping().expect("mapping");
         assert_eq!(mapping.len(), top.len());

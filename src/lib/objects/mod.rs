@@ -25,6 +25,7 @@ mod error;
 mod path;
 mod render;
 mod schema;
+mod snapshot;
 mod state;
 mod value;
 mod write;
@@ -32,5 +33,9 @@ mod write;
 pub use error::{ApplyError, ApplyErrorKind, PayloadTypeName, BAD_CHANGESET};
 pub use render::final_state;
 pub use schema::{Class, Property};
+pub use snapshot::{
+    decode_snapshot, encode_snapshot, SnapshotError, MAX_SNAPSHOT_DEPTH, SNAPSHOT_FORMAT_VERSION,
+    SNAPSHOT_MAGIC,
+};
 pub use state::{apply, State};
 pub use value::{Object, ObjectKey, Value};

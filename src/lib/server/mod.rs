@@ -7,9 +7,11 @@
 //! is served). [`Server::bind`] does all three; [`Server::run`] serves until the
 //! shutdown future resolves and then releases the lock.
 
+mod fd_limit;
 mod listener;
 mod signals;
 
+pub use fd_limit::{raise_open_files_limit, OpenFiles};
 pub use signals::shutdown_on_signal;
 
 use std::future::Future;
@@ -24,7 +26,7 @@ use crate::config::Config;
 use crate::http::{Api, ApiState, BoundAddresses, HealthState, HttpState};
 use crate::proxy::TlsError;
 use crate::root::{LockError, MarkerError, RootLock};
-use crate::sync::SyncState;
+use crate::sync::{SyncService, SyncSetup, SyncState};
 
 /// How long open connections get to finish after a shutdown signal.
 const DRAIN: Duration = Duration::from_secs(5);
@@ -172,14 +174,22 @@ impl Server {
             addresses,
             auth,
         } = self;
-        let sync_state = SyncState {
-            url_prefix: config.network.url_prefix.clone(),
-        };
         let header_name = config
             .network
             .authorization_header_name
             .as_deref()
             .and_then(|name| axum::http::HeaderName::try_from(name).ok());
+        let auth = std::sync::Arc::new(auth);
+        let sync_service = SyncService::new(SyncSetup {
+            root: config.storage.root_path.clone(),
+            auth: std::sync::Arc::clone(&auth),
+            settings: config.sync,
+            header_name: header_name.clone(),
+            url_prefix: config.network.url_prefix.clone(),
+        });
+        let sync_state = SyncState {
+            service: std::sync::Arc::clone(&sync_service),
+        };
         let api = ApiState::new(Api {
             auth,
             throttle: Throttle::new(config.auth.login_throttle.into()),
@@ -230,6 +240,10 @@ impl Server {
         shutdown.await;
         tracing::info!("shutting down");
         let _ = stop_tx.send(true);
+        // Sync connections outlive hyper's graceful shutdown (they are upgraded),
+        // so the service drains them itself and closes every Realm store before
+        // the lock goes.
+        sync_service.shutdown(DRAIN).await;
         if tokio::time::timeout(DRAIN, async { while tasks.join_next().await.is_some() {} })
             .await
             .is_err()

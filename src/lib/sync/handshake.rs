@@ -23,8 +23,15 @@ pub enum NegotiationError {
     Malformed,
     #[error("Protocol version negotiation failed: Missing specification of supported protocol versions\n")]
     Missing,
-    #[error("Protocol version negotiation failed: No version supported by both client and server.\n\nServer supports: {}-{}\nClient supports: {client}\nREALM_SYNC_PROTOCOL_MISMATCH:{}\n", SERVER_VERSIONS.start(), SERVER_VERSIONS.end(), if *.too_old { "CLIENT_TOO_OLD" } else { "CLIENT_TOO_NEW" })]
-    NoCommonVersion { client: String, too_old: bool },
+    /// Realm Object Server 1.x clients (`io.realm.sync.N`) speak another protocol.
+    #[error("Protocol version negotiation failed: this server speaks realm-core's sync protocol, versions {}-{} (com.mongodb.realm-sync#N); the io.realm.sync protocol of Realm Object Server 1.x clients is not supported: upgrade the app's Realm SDK\n", .0.start(), .0.end())]
+    LegacyRos(RangeInclusive<u32>),
+    #[error("Protocol version negotiation failed: No version supported by both client and server.\n\nServer supports: {}-{}\nClient supports: {client}\nREALM_SYNC_PROTOCOL_MISMATCH:{}\n", .server.start(), .server.end(), if *.too_old { "CLIENT_TOO_OLD" } else { "CLIENT_TOO_NEW" })]
+    NoCommonVersion {
+        client: String,
+        too_old: bool,
+        server: RangeInclusive<u32>,
+    },
 }
 
 /// One client element: a range of versions and the separator it was written with.
@@ -48,8 +55,18 @@ fn parse_range(spec: &str) -> Option<RangeInclusive<u32>> {
     }
 }
 
-/// Chooses the protocol version for a `Sec-WebSocket-Protocol` header value.
+/// Chooses the protocol version for a `Sec-WebSocket-Protocol` header value,
+/// among every version this server speaks.
 pub fn negotiate(header: &str) -> Result<Negotiated, NegotiationError> {
+    negotiate_within(header, SERVER_VERSIONS)
+}
+
+/// Chooses the protocol version among `server` (the configured range, within
+/// [`SERVER_VERSIONS`]).
+pub fn negotiate_within(
+    header: &str,
+    server: RangeInclusive<u32>,
+) -> Result<Negotiated, NegotiationError> {
     let mut offers = Vec::new();
     for element in header.split(',') {
         let element = element.trim_matches([' ', '\t', '\r', '\n']);
@@ -64,9 +81,12 @@ pub fn negotiate(header: &str) -> Result<Negotiated, NegotiationError> {
         offers.push(Offer { range, hash_style });
     }
     if offers.is_empty() {
+        if header.contains("io.realm.sync") {
+            return Err(NegotiationError::LegacyRos(server));
+        }
         return Err(NegotiationError::Missing);
     }
-    let (lo, hi) = (*SERVER_VERSIONS.start(), *SERVER_VERSIONS.end());
+    let (lo, hi) = (*server.start(), *server.end());
     let best = offers
         .iter()
         .filter(|o| *o.range.end() >= lo && *o.range.start() <= hi)
@@ -94,6 +114,7 @@ pub fn negotiate(header: &str) -> Result<Negotiated, NegotiationError> {
                 .collect::<Vec<_>>()
                 .join(", "),
             too_old: offers.iter().all(|o| *o.range.end() < lo),
+            server,
         }),
     }
 }
@@ -145,11 +166,20 @@ mod tests {
             err,
             NegotiationError::NoCommonVersion {
                 client: "1".into(),
-                too_old: true
+                too_old: true,
+                server: SERVER_VERSIONS,
             }
         );
         assert!(err
             .to_string()
             .contains("Server supports: 2-14\nClient supports: 1\n"));
+        let err = negotiate("io.realm.sync.22").unwrap_err();
+        assert!(err.to_string().contains("io.realm.sync"), "{err}");
+        assert!(err.to_string().contains("2-14"), "{err}");
+        let n = negotiate_within(
+            "com.mongodb.realm-sync#14, com.mongodb.realm-sync#13",
+            2..=13,
+        );
+        assert_eq!(n.unwrap().version, 13);
     }
 }

@@ -4,13 +4,13 @@
 mod files;
 mod keys;
 mod ports;
+mod sync;
 
 use std::path::Path;
 
 use super::layer::{or_default, Layer, Origin, Sourced};
 use super::model::{
     defaults, Auth, Config, HttpsProxy, Listen, Logging, LoginThrottle, Network, Proxy, Storage,
-    SyncSettings,
 };
 use super::problem::Problem;
 use super::schema::Key;
@@ -129,6 +129,8 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
         }
     }
 
+    let sync_settings = sync::settings(layer, out);
+
     let https = match https {
         None => None,
         Some((listener, Some(certificate_path), Some(private_key_path))) => Some(HttpsProxy {
@@ -178,7 +180,7 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
             level: value(&layer.log_level).unwrap_or(defaults::LOG_LEVEL),
             format: value(&layer.log_format).unwrap_or(defaults::LOG_FORMAT),
         },
-        sync: SyncSettings::default(),
+        sync: sync_settings,
     })
 }
 
