@@ -25,6 +25,9 @@ mod integrate;
 mod open;
 mod schema;
 
+#[cfg(test)]
+mod tests;
+
 pub use download::{DownloadBatch, DownloadChangeset};
 pub use error::RealmError;
 pub use ident::{IdentRefusal, IdentRequest, Identified};

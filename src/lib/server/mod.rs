@@ -61,6 +61,39 @@ fn shown(address: Option<SocketAddr>) -> String {
     address.map_or_else(|| "disabled".to_string(), |a| a.to_string())
 }
 
+/// Descriptors kept back from the connection budget: listeners, log file, the
+/// admin store and a few open Realms' SQLite files.
+const RESERVED_FILES: u64 = 64;
+
+/// Raises the open-files limit as far as the process may and tells the
+/// operator how many sync connections that allows; each open Realm holds three
+/// more descriptors (database, WAL, shared memory).
+fn log_capacity(config: &Config) {
+    match raise_open_files_limit() {
+        Ok(files) => {
+            let realms = config.sync.max_open_realms as u64 * 3;
+            let connections = files.soft.saturating_sub(RESERVED_FILES + realms);
+            let limit = config.sync.max_connections as u64;
+            if connections < limit {
+                tracing::warn!(
+                    open_files = files.soft,
+                    connections,
+                    max_connections = limit,
+                    "the open-files limit allows fewer sync connections than sync.max_connections; \
+                     raise the hard limit (LimitNOFILE= in the systemd unit)"
+                );
+            } else {
+                tracing::info!(
+                    open_files = files.soft,
+                    connections = limit,
+                    "sync connection capacity"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot raise the open-files limit"),
+    }
+}
+
 /// A server whose root is locked and whose listeners are bound, ready to run.
 pub struct Server {
     config: Config,
@@ -111,6 +144,8 @@ impl Server {
                 "created the default admin account from ROS_DEFAULT_PASSWORD"
             );
         }
+
+        log_capacity(&config);
 
         let net = &config.network;
         let sync = bind("network.sync", net.sync.socket_addr()).await?;
