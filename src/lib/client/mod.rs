@@ -5,6 +5,7 @@
 
 mod admin;
 mod sharing;
+pub mod sync;
 mod users;
 
 pub use admin::{AdminClient, ClientError, ServerProblem};
