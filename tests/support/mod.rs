@@ -8,6 +8,7 @@ pub mod openapi;
 pub mod server;
 pub mod sync_server;
 pub mod tls;
+pub mod workload;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
