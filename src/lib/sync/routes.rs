@@ -62,7 +62,9 @@ fn text(status: StatusCode, body: &str) -> Response {
 
 /// The token of an upgrade request: `baas_at` exactly as sent (realm-core does
 /// not percent-encode it, and a legacy token's `+` is not a space), else the
-/// authorization header as `Bearer <token>` (or bare).
+/// configured `network.authorization_header_name`, else `Authorization` (the
+/// configured header is an extra one, as for the http routes), each as
+/// `Bearer <token>` (scheme in any case) or bare.
 fn token_of(
     query: Option<&str>,
     headers: &HeaderMap,
@@ -77,10 +79,17 @@ fn token_of(
             }
         }
     }
-    let name = header_name.unwrap_or(&header::AUTHORIZATION);
-    let value = headers.get(name)?.to_str().ok()?.trim();
-    let token = value.strip_prefix("Bearer ").unwrap_or(value).trim();
-    (!token.is_empty()).then(|| token.to_string())
+    header_name
+        .into_iter()
+        .chain([&header::AUTHORIZATION])
+        .find_map(|name| {
+            let value = headers.get(name)?.to_str().ok()?.trim();
+            let token = match value.split_once(' ') {
+                Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
+                _ => value,
+            };
+            (!token.is_empty()).then(|| token.to_string())
+        })
 }
 
 /// A refused token: the WebSocket close code and the HTTP status with the same
@@ -227,12 +236,22 @@ mod tests {
             token_of(None, &headers, None).as_deref(),
             Some("from-header")
         );
+        // The configured header is an extra one: `Authorization` still counts,
+        // and the configured header wins when both are there.
         let custom = header::HeaderName::from_static("x-realm-token");
-        assert_eq!(token_of(None, &headers, Some(&custom)), None);
+        assert_eq!(
+            token_of(None, &headers, Some(&custom)).as_deref(),
+            Some("from-header")
+        );
         headers.insert(custom.clone(), HeaderValue::from_static("tok"));
         assert_eq!(
             token_of(None, &headers, Some(&custom)).as_deref(),
             Some("tok")
+        );
+        headers.insert(custom.clone(), HeaderValue::from_static("bearer low"));
+        assert_eq!(
+            token_of(None, &headers, Some(&custom)).as_deref(),
+            Some("low")
         );
         assert_eq!(token_of(Some("baas_at="), &HeaderMap::new(), None), None);
     }
