@@ -81,7 +81,7 @@ impl Default for SyncSettings {
             connection_idle_timeout: Duration::from_secs(300),
             realm_idle_timeout: Duration::from_secs(60),
             max_open_realms: 1000,
-            max_connections: 20_000,
+            max_connections: 10_000,
             min_protocol_version: 2,
             max_protocol_version: 14,
         }

@@ -106,7 +106,7 @@ sync:
   # Realms open at once; a client binding one more is told to try again later.
   max_open_realms: 1000
   # WebSocket connections at once; beyond it the upgrade is answered 503.
-  max_connections: 20000
+  max_connections: 10000
   # The sync protocol versions offered, within 2 to 14. Current Realm clients
   # need 8 or later.
   min_protocol_version: 2
