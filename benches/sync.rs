@@ -208,6 +208,14 @@ async fn fanout_relay(readers: usize, bytes: Vec<u8>) -> Vec<Duration> {
     latencies
 }
 
+/// CPU seconds (user + system) the process has used so far.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -261,7 +269,13 @@ async fn integration(
         })
         .collect();
     for t in tasks {
-        assert!(t.await.unwrap().is_uploaded());
+        match t.await {
+            Ok(c) => assert!(c.is_uploaded()),
+            Err(e) => {
+                let log: Vec<String> = server.serving.log.try_iter().collect();
+                panic!("a writer failed: {e}\nserver log:\n{}", log.join("\n"));
+            }
+        }
     }
     let upload = start.elapsed();
     let start = Instant::now();
@@ -319,6 +333,20 @@ fn main() {
         .build()
         .unwrap();
 
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let run = |part: &str| only.is_empty() || only == part;
+    if run("fanout") {
+        fanout_table(&runtime, fanout);
+    }
+    if run("idle") {
+        idle_line(&runtime, idle_sessions);
+    }
+    if run("integration") {
+        integration_line(&runtime, writers, transactions);
+    }
+}
+
+fn fanout_table(runtime: &tokio::runtime::Runtime, fanout: usize) {
     let server = SyncServer::start(&[]);
     let ros = runtime.block_on(fanout_ros(&server, fanout));
     let download = ros::changeset::encode(&Changeset::new(vec![workload::create(1)]));
@@ -342,8 +370,9 @@ fn main() {
         percentile(&ros, 0.5).as_secs_f64() / percentile(&relay, 0.5).as_secs_f64().max(1e-9),
         percentile(&ros, 0.99).as_secs_f64() / percentile(&relay, 0.99).as_secs_f64().max(1e-9)
     );
-    drop(server);
+}
 
+fn idle_line(runtime: &tokio::runtime::Runtime, idle_sessions: usize) {
     let server = SyncServer::start(&[("ROS_SYNC__MAX_CONNECTIONS", "15000")]);
     let (before, after) = runtime.block_on(idle(&server, idle_sessions));
     println!(
@@ -353,10 +382,14 @@ fn main() {
         (after.saturating_sub(before)) as f64 / idle_sessions as f64,
         after as f64 / 1024.0
     );
-    drop(server);
+}
 
+fn integration_line(runtime: &tokio::runtime::Runtime, writers: usize, transactions: usize) {
     let server = SyncServer::start(&[]);
+    let cpu_before = cpu_seconds(server.serving.child.id());
     let (upload, download, objects) = runtime.block_on(integration(&server, writers, transactions));
+    let server_cpu = cpu_seconds(server.serving.child.id()) - cpu_before;
+    println!("server CPU during upload and download: {server_cpu:.2} s");
     let total = writers * transactions;
     assert_eq!(objects, total, "the fresh client has every object");
     let floor = sqlite_floor(total, download_size());

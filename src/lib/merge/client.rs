@@ -32,10 +32,15 @@ pub struct Download<'a> {
 }
 
 /// Integrates downloaded changesets, in order, on client file `own_file_ident`:
-/// each is merged with the local changesets the server had not integrated when
-/// it produced it (`client_version > last_integrated_client_version`, non-empty)
-/// and comes back in the form to apply to the local state. The reciprocal forms
-/// in `local` are updated only if every download merges.
+/// each run of consecutive downloads with the same
+/// `last_integrated_client_version` is merged, as one group, with the local
+/// changesets the server had not integrated when it produced them
+/// (`client_version > last_integrated_client_version`, non-empty), and comes
+/// back in the form to apply to the local state. Grouping is realm-core's form
+/// and gives what one download at a time gives (the server side's §9.4
+/// argument); a client that was offline meets each local changeset once per
+/// group instead of once per download. The reciprocal forms in `local` are
+/// updated only if every download merges.
 pub fn integrate_downloads(
     local: &mut [LocalChangeset],
     own_file_ident: u64,
@@ -44,18 +49,21 @@ pub fn integrate_downloads(
 ) -> Result<Vec<Changeset>, TransformError> {
     let mut forms: Vec<Changeset> = local.iter().map(|l| l.reciprocal.clone()).collect();
     let mut out = Vec::with_capacity(downloads.len());
-    for download in downloads {
+    for group in downloads
+        .chunk_by(|a, b| a.last_integrated_client_version == b.last_integrated_client_version)
+    {
+        let Some(first) = group.first() else { continue };
         let window: Vec<usize> = local
             .iter()
             .enumerate()
             .filter(|(i, l)| {
-                l.client_version > download.last_integrated_client_version
+                l.client_version > first.last_integrated_client_version
                     && forms.get(*i).is_some_and(|f| !f.instructions.is_empty())
             })
             .map(|(i, _)| i)
             .collect();
         if window.is_empty() {
-            out.push(download.changeset.clone());
+            out.extend(group.iter().map(|d| d.changeset.clone()));
             continue;
         }
         let inputs: Vec<MergeInput<'_>> = window
@@ -67,15 +75,20 @@ pub fn integrate_downloads(
                 })
             })
             .collect();
-        let origin = if download.origin_file_ident == 0 {
-            SERVER_FILE_IDENT
-        } else {
-            download.origin_file_ident
-        };
-        let incoming = [MergeInput {
-            changeset: download.changeset,
-            discriminant: Discriminant::new(download.origin_timestamp, origin),
-        }];
+        let incoming: Vec<MergeInput<'_>> = group
+            .iter()
+            .map(|d| {
+                let origin = if d.origin_file_ident == 0 {
+                    SERVER_FILE_IDENT
+                } else {
+                    d.origin_file_ident
+                };
+                MergeInput {
+                    changeset: d.changeset,
+                    discriminant: Discriminant::new(d.origin_timestamp, origin),
+                }
+            })
+            .collect();
         let merged = merge(&inputs, &incoming, options)?;
         for (i, t) in window.into_iter().zip(merged.local) {
             if let Some(form) = forms.get_mut(i) {

@@ -100,16 +100,19 @@ pub struct Integration {
 }
 
 /// Integrates the changesets of one UPLOAD from client file `client_file_ident`
-/// (§9.4): each upload is merged with the history entries its client had not
-/// seen (§9.2: after its last integrated server version, not produced by this
-/// client, non-empty), in their reciprocal form where this client file has one
-/// (§9.3), ties broken by (origin timestamp, origin file ident).
+/// (§9.4): each run of consecutive uploads with the same last integrated
+/// server version is merged, as one group, with the history entries its client
+/// had not seen (§9.2: after that version, not produced by this client,
+/// non-empty), in their reciprocal form where this client file has one (§9.3),
+/// ties broken by (origin timestamp, origin file ident).
 ///
-/// The uploads are processed one at a time, each against the reciprocal forms
-/// the previous ones left; §9.4 shows this equals realm-core's grouped form. The
-/// history and `reciprocal` are only read: the caller appends
-/// `Integration::entries` (applying each to its state) and stores the updates,
-/// all in one transaction; an error means nothing of the upload is kept (§9.6).
+/// Merging a group at once is realm-core's grouped form; §9.4 shows it gives
+/// what one upload at a time gives, and it meets each window entry once per
+/// group instead of once per upload (a client that worked offline sends
+/// thousands of changesets on the same base). The history and `reciprocal` are
+/// only read: the caller appends `Integration::entries` (applying each to its
+/// state) and stores the updates, all in one transaction; an error means
+/// nothing of the upload is kept (§9.6).
 pub fn integrate_uploads(
     history: History<'_>,
     reciprocal: &ReciprocalHistory,
@@ -120,8 +123,18 @@ pub fn integrate_uploads(
     let current = history.current_version();
     let mut updates: BTreeMap<u64, Changeset> = BTreeMap::new();
     let mut entries = Vec::with_capacity(uploads.len());
-    for upload in uploads {
-        let lisv = upload.last_integrated_server_version;
+    let origin_of = |upload: &Upload<'_>| {
+        if upload.origin_file_ident == 0 {
+            client_file_ident
+        } else {
+            upload.origin_file_ident
+        }
+    };
+    for group in uploads
+        .chunk_by(|a, b| a.last_integrated_server_version == b.last_integrated_server_version)
+    {
+        let Some(first) = group.first() else { continue };
+        let lisv = first.last_integrated_server_version;
         if lisv < history.base_version || lisv < reciprocal.base_version || lisv > current {
             return Err(MergeError::ServerVersion {
                 last_integrated: lisv,
@@ -130,11 +143,6 @@ pub fn integrate_uploads(
                 current,
             });
         }
-        let origin = if upload.origin_file_ident == 0 {
-            client_file_ident
-        } else {
-            upload.origin_file_ident
-        };
         // `lisv < v <= current`, written so that no bound can overflow.
         let window: Vec<(u64, &HistoryEntry)> = (lisv..current)
             .map(|v| v + 1)
@@ -143,8 +151,8 @@ pub fn integrate_uploads(
                 e.origin_file_ident != client_file_ident && !e.changeset.instructions.is_empty()
             })
             .collect();
-        let transformed = if window.is_empty() {
-            upload.changeset.clone()
+        let transformed: Vec<Changeset> = if window.is_empty() {
+            group.iter().map(|u| u.changeset.clone()).collect()
         } else {
             let local: Vec<MergeInput<'_>> = window
                 .iter()
@@ -156,10 +164,13 @@ pub fn integrate_uploads(
                     discriminant: e.discriminant(),
                 })
                 .collect();
-            let incoming = [MergeInput {
-                changeset: upload.changeset,
-                discriminant: Discriminant::new(upload.origin_timestamp, origin),
-            }];
+            let incoming: Vec<MergeInput<'_>> = group
+                .iter()
+                .map(|u| MergeInput {
+                    changeset: u.changeset,
+                    discriminant: Discriminant::new(u.origin_timestamp, origin_of(u)),
+                })
+                .collect();
             let merged = merge(&local, &incoming, options)?;
             let changed: Vec<(u64, Changeset)> = window
                 .iter()
@@ -168,18 +179,16 @@ pub fn integrate_uploads(
                 .map(|((v, _), t)| (*v, t.changeset))
                 .collect();
             updates.extend(changed);
-            merged
-                .incoming
-                .into_iter()
-                .next()
-                .map_or_else(Changeset::default, |t| t.changeset)
+            merged.incoming.into_iter().map(|t| t.changeset).collect()
         };
-        entries.push(HistoryEntry {
-            origin_file_ident: origin,
-            client_version: upload.client_version,
-            origin_timestamp: upload.origin_timestamp,
-            changeset: transformed,
-        });
+        for (upload, changeset) in group.iter().zip(transformed) {
+            entries.push(HistoryEntry {
+                origin_file_ident: origin_of(upload),
+                client_version: upload.client_version,
+                origin_timestamp: upload.origin_timestamp,
+                changeset,
+            });
+        }
     }
     Ok(Integration {
         entries,

@@ -3,8 +3,8 @@
 //! together with the version bump, so a crash leaves a whole version behind. A
 //! released migration is never edited; later formats append to [`MIGRATIONS`].
 //!
-//! The tables follow `merge-rules.md` §10 (docs/sync-storage.md describes them for
-//! operators and backup tools).
+//! The tables follow `merge-rules.md` §10; docs/sync.md describes them for
+//! operators and backup tools.
 
 use rusqlite::{Connection, TransactionBehavior};
 

@@ -115,28 +115,43 @@ pub fn integrate(
 ) -> Result<Integrated, IntegrationFailure> {
     let mut state = state.clone();
     let mut pending = pending.to_vec();
-    let mut applied = Vec::with_capacity(entries.len());
+    let mut decoded = Vec::with_capacity(entries.len());
     for e in entries {
-        let fail = |detail: String| IntegrationFailure {
+        let changeset = decode(&e.changeset).map_err(|err| IntegrationFailure {
             server_version: e.server_version.get(),
-            detail,
-        };
-        let changeset = decode(&e.changeset).map_err(|err| fail(err.to_string()))?;
-        let download = merge::Download {
+            detail: err.to_string(),
+        })?;
+        decoded.push(changeset);
+    }
+    let downloads: Vec<merge::Download<'_>> = entries
+        .iter()
+        .zip(&decoded)
+        .map(|(e, changeset)| merge::Download {
             server_version: e.server_version.get(),
             last_integrated_client_version: e.last_integrated_client_version.get(),
             origin_timestamp: e.origin_timestamp.get(),
             origin_file_ident: e.origin_file_ident.get(),
-            changeset: &changeset,
-        };
-        let merged = integrate_downloads(&mut pending, own.get(), &[download], options)
-            .map_err(|err| fail(format!("merge: {err}")))?;
-        for transformed in merged {
-            state
-                .apply(&transformed)
-                .map_err(|err| fail(format!("apply: {err}")))?;
-            applied.push(transformed);
-        }
+            changeset,
+        })
+        .collect();
+    // One call for the whole message: runs with the same base are merged as
+    // groups, as realm-core's client does.
+    let merged =
+        integrate_downloads(&mut pending, own.get(), &downloads, options).map_err(|err| {
+            IntegrationFailure {
+                server_version: entries.first().map_or(0, |e| e.server_version.get()),
+                detail: format!("merge: {err}"),
+            }
+        })?;
+    let mut applied = Vec::with_capacity(entries.len());
+    for (e, transformed) in entries.iter().zip(merged) {
+        state
+            .apply(&transformed)
+            .map_err(|err| IntegrationFailure {
+                server_version: e.server_version.get(),
+                detail: format!("apply: {err}"),
+            })?;
+        applied.push(transformed);
     }
     Ok(Integrated {
         state,
