@@ -53,11 +53,15 @@ impl Outbox {
         )
     }
 
-    /// Queues a session message, or reports that the client is too far behind.
+    /// Queues a session message, or reports that the client is too far behind:
+    /// unread bytes were already waiting and this message takes them past the
+    /// limit. One message of any size may always wait alone, so a DOWNLOAD
+    /// larger than the limit still reaches a client that reads.
     pub fn push(&self, bytes: Vec<u8>) -> Result<(), Overflow> {
-        let queued =
-            self.queued.fetch_add(bytes.len() as u64, Ordering::AcqRel) + bytes.len() as u64;
-        if queued > self.limit {
+        let len = bytes.len() as u64;
+        let before = self.queued.fetch_add(len, Ordering::AcqRel);
+        let queued = before + len;
+        if before > 0 && queued > self.limit {
             return Err(Overflow { queued });
         }
         let _ = self.normal.send(Outgoing::Binary(bytes));
