@@ -10,18 +10,10 @@ use std::collections::HashMap;
 use ros::client::sync::{Endpoint, HistoryEntry, RealmClient, Wire};
 use ros::objects::final_state;
 use ros::protocol::SessionIdent;
-use support::sync_server::SyncServer;
+use support::sync_server::{runtime, SyncServer};
 use support::workload::{self, Rng};
 
 const PATH: &str = "/converge";
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 async fn wire(server: &SyncServer) -> Wire {
     let endpoint = Endpoint::new(server.url()).with_token(&server.admin_token);
@@ -214,22 +206,7 @@ fn fifty_clients_two_hundred_transactions_each_converge_and_are_stored_once() {
     }
     let data = server.data();
     assert!(server.serving.stop().success());
-    let realm = ros::realm_id::RealmId::parse(PATH, None).unwrap();
-    let file = ros::realm::realm_file(&data, &realm);
-    let conn = rusqlite::Connection::open(file).unwrap();
-    let mut stored: HashMap<u64, Vec<u64>> = HashMap::new();
-    let mut stmt = conn
-        .prepare("SELECT origin_file_ident, client_version FROM history ORDER BY server_version")
-        .unwrap();
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
-        })
-        .unwrap();
-    for row in rows {
-        let (origin, version) = row.unwrap();
-        stored.entry(origin).or_default().push(version);
-    }
+    let stored = support::sync_server::stored_versions(&data, PATH);
     for (ident, versions) in &expected {
         assert_eq!(
             stored.get(ident),

@@ -7,7 +7,6 @@
 
 mod support;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use ros::changeset::Changeset;
@@ -84,29 +83,6 @@ async fn resync(server: &SyncServer, client: &mut RealmClient) {
     client.unbind(&mut w).await.expect("unbind");
 }
 
-fn stored_versions(server: &SyncServer, path: &str) -> HashMap<u64, Vec<u64>> {
-    let realm = ros::realm_id::RealmId::parse(path, None).unwrap();
-    let conn = rusqlite::Connection::open(ros::realm::realm_file(&server.data(), &realm)).unwrap();
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok", "{path}: the Realm file is intact");
-    let mut out: HashMap<u64, Vec<u64>> = HashMap::new();
-    let mut stmt = conn
-        .prepare("SELECT origin_file_ident, client_version FROM history ORDER BY server_version")
-        .unwrap();
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
-        })
-        .unwrap();
-    for row in rows {
-        let (origin, version) = row.unwrap();
-        out.entry(origin).or_default().push(version);
-    }
-    out
-}
-
 #[test]
 fn kill_9_while_uploading_loses_and_duplicates_nothing() {
     let trials: u64 = std::env::var("CRASH_TRIALS")
@@ -114,11 +90,7 @@ fn kill_9_while_uploading_loses_and_duplicates_nothing() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
     let mut server = SyncServer::start(&[]);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::sync_server::runtime();
     let mut rng = Rng(0xdead_beef);
     let mut acknowledged_total = 0;
     for trial in 0..trials {
@@ -145,7 +117,7 @@ fn kill_9_while_uploading_loses_and_duplicates_nothing() {
         });
         server.serving = SyncServer::serve(&server.site, &[]);
         // What was acknowledged before the kill is there, once.
-        let stored = stored_versions(&server, &path);
+        let stored = support::sync_server::stored_versions(&server.data(), &path);
         for (client, acknowledged) in &results {
             let Some(identity) = client.file_ident() else {
                 continue;
@@ -170,7 +142,7 @@ fn kill_9_while_uploading_loses_and_duplicates_nothing() {
                 }
             }
         });
-        let stored = stored_versions(&server, &path);
+        let stored = support::sync_server::stored_versions(&server.data(), &path);
         for (client, _) in &results {
             let ident = client
                 .file_ident()

@@ -9,16 +9,8 @@ use std::time::{Duration, Instant};
 use ros::changeset::Changeset;
 use ros::client::sync::{Endpoint, Incoming, RealmClient, Wire};
 use ros::protocol::SessionIdent;
-use support::sync_server::SyncServer;
+use support::sync_server::{runtime, SyncServer};
 use support::workload::{self, Rng};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn session() -> SessionIdent {
     SessionIdent::new(1).unwrap()
