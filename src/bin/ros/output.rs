@@ -1,5 +1,8 @@
 //! How results are shown: `--format table` (comfy-table, for people) or
 //! `--format json` (stable, documented in `docs/cli-json.md`). Only here.
+//! Colour only on a terminal and never with `NO_COLOR` ([`ros::logging::use_colour`]).
+
+use std::io::IsTerminal;
 
 use clap::ValueEnum;
 use comfy_table::Table;
@@ -33,6 +36,10 @@ pub fn json<T: Serialize + ?Sized>(value: &T) {
 
 pub fn table(header: &[&str], rows: Vec<Vec<String>>) {
     let mut table = Table::new();
+    if !ros::logging::use_colour(std::io::stdout().is_terminal()) {
+        // No cell styling (escapes) when standard output is a file or a pipe.
+        table.force_no_tty();
+    }
     table.set_header(header.to_vec());
     for row in rows {
         table.add_row(row);

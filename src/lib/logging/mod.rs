@@ -5,9 +5,14 @@
 //! info, so it is "info, plus debug events under the `detail` target"; `fatal` is
 //! "only error events under the `fatal` target". Use [`DETAIL`] and [`FATAL`] as
 //! targets for such events.
+//!
+//! Colour (ANSI escapes) is written only to a terminal and never when `NO_COLOR` is
+//! set; [`use_colour`] decides it, for the log and for every command's output.
 
 mod file;
 
+use std::ffi::OsStr;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use tracing_subscriber::filter::{LevelFilter, Targets};
@@ -52,6 +57,17 @@ impl LogHandle {
     }
 }
 
+/// Whether to colour what goes to a stream: only when it is a terminal and the
+/// `NO_COLOR` environment variable is unset or empty (<https://no-color.org>).
+pub fn use_colour(stream_is_terminal: bool) -> bool {
+    colour(stream_is_terminal, std::env::var_os("NO_COLOR").as_deref())
+}
+
+/// [`use_colour`] with the value of `NO_COLOR` given rather than read.
+pub fn colour(stream_is_terminal: bool, no_color: Option<&OsStr>) -> bool {
+    stream_is_terminal && no_color.is_none_or(OsStr::is_empty)
+}
+
 /// The filter for one of the nine levels.
 pub fn filter(level: LogLevel) -> Targets {
     let base = |l: LevelFilter| Targets::new().with_default(l);
@@ -78,10 +94,12 @@ pub fn init(logging: &Logging) -> Result<LogHandle, LoggingError> {
         ),
         None => None,
     };
+    // A file never gets colour; stderr only when it is a terminal.
+    let ansi = file.is_none() && use_colour(std::io::stderr().is_terminal());
     let layer = match (&file, logging.format) {
-        (Some(f), LogFormat::Text) => fmt_text().with_ansi(false).with_writer(f.clone()).boxed(),
+        (Some(f), LogFormat::Text) => fmt_text(ansi).with_writer(f.clone()).boxed(),
         (Some(f), LogFormat::Json) => fmt_json().with_writer(f.clone()).boxed(),
-        (None, LogFormat::Text) => fmt_text().with_writer(std::io::stderr).boxed(),
+        (None, LogFormat::Text) => fmt_text(ansi).with_writer(std::io::stderr).boxed(),
         (None, LogFormat::Json) => fmt_json().with_writer(std::io::stderr).boxed(),
     };
     tracing_subscriber::registry()
@@ -91,8 +109,10 @@ pub fn init(logging: &Logging) -> Result<LogHandle, LoggingError> {
     Ok(LogHandle { file })
 }
 
-fn fmt_text<S>() -> tracing_subscriber::fmt::Layer<S> {
-    tracing_subscriber::fmt::layer().with_target(false)
+fn fmt_text<S>(ansi: bool) -> tracing_subscriber::fmt::Layer<S> {
+    tracing_subscriber::fmt::layer()
+        .with_target(false)
+        .with_ansi(ansi)
 }
 
 fn fmt_json<S>() -> tracing_subscriber::fmt::Layer<
@@ -101,6 +121,7 @@ fn fmt_json<S>() -> tracing_subscriber::fmt::Layer<
     tracing_subscriber::fmt::format::Format<tracing_subscriber::fmt::format::Json>,
 > {
     tracing_subscriber::fmt::layer()
+        .with_ansi(false)
         .json()
         .flatten_event(true)
         .with_current_span(false)
@@ -129,5 +150,18 @@ mod tests {
         assert!(!shows(LogLevel::Fatal, "ros", Level::ERROR));
         assert!(shows(LogLevel::Fatal, FATAL, Level::ERROR));
         assert!(!shows(LogLevel::Off, FATAL, Level::ERROR));
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        assert!(colour(true, None));
+        assert!(colour(true, empty), "an empty NO_COLOR is as if unset");
+        assert!(!colour(true, set));
+        assert!(!colour(true, Some(OsStr::new("0"))), "any non-empty value");
+        assert!(!colour(false, None));
+        assert!(!colour(false, empty));
+        assert!(!colour(false, set));
     }
 }
