@@ -392,7 +392,7 @@ _ros() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -480,7 +480,7 @@ _ros() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1027,7 +1027,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__permission)
-            opts="-h --format --url --token --root --config --help list grant revoke offer help"
+            opts="-h --format --url --token --root --data-root --config --help list grant revoke offer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1042,6 +1042,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1061,7 +1065,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__permission__subcmd__grant)
-            opts="-h --read --write --manage --no-read --no-write --no-manage --format --url --token --root --config --help"
+            opts="-h --read --write --manage --no-read --no-write --no-manage --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1076,6 +1080,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1235,7 +1243,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__permission__subcmd__list)
-            opts="-h --realm --user --format --url --token --root --config --help"
+            opts="-h --realm --user --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1261,6 +1269,10 @@ _ros() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1277,7 +1289,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__permission__subcmd__offer)
-            opts="-h --format --url --token --root --config --help create accept list revoke help"
+            opts="-h --format --url --token --root --data-root --config --help create accept list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1292,6 +1304,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1311,7 +1327,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__permission__subcmd__offer__subcmd__accept)
-            opts="-h --user --format --url --token --root --config --help"
+            opts="-h --user --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1333,6 +1349,10 @@ _ros() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1349,7 +1369,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__permission__subcmd__offer__subcmd__create)
-            opts="-h --read --write --manage --expires-in --format --url --token --root --config --help"
+            opts="-h --read --write --manage --expires-in --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1368,6 +1388,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1471,7 +1495,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__permission__subcmd__offer__subcmd__list)
-            opts="-h --format --url --token --root --config --help"
+            opts="-h --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1486,6 +1510,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1505,7 +1533,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__permission__subcmd__offer__subcmd__revoke)
-            opts="-h --format --url --token --root --config --help"
+            opts="-h --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1520,6 +1548,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1539,7 +1571,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__permission__subcmd__revoke)
-            opts="-h --format --url --token --root --config --help"
+            opts="-h --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1554,6 +1586,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1573,7 +1609,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__realm)
-            opts="-h --format --url --token --root --config --help list show help"
+            opts="-h --format --url --token --root --data-root --config --help list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1588,6 +1624,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1663,7 +1703,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__realm__subcmd__list)
-            opts="-h --owner --format --url --token --root --config --help"
+            opts="-h --owner --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1685,6 +1725,10 @@ _ros() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1701,7 +1745,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__realm__subcmd__show)
-            opts="-h --format --url --token --root --config --help"
+            opts="-h --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1716,6 +1760,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2081,7 +2129,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__user)
-            opts="-h --format --url --token --root --config --help list show add remove passwd grant-admin revoke-admin disable enable help"
+            opts="-h --format --url --token --root --data-root --config --help list show add remove passwd grant-admin revoke-admin disable enable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2096,6 +2144,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2115,7 +2167,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__user__subcmd__add)
-            opts="-h --admin --password-stdin --format --url --token --root --config --help"
+            opts="-h --admin --password-stdin --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2130,6 +2182,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2149,7 +2205,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__user__subcmd__disable)
-            opts="-h --format --url --token --root --config --help"
+            opts="-h --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2164,6 +2220,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2183,7 +2243,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__user__subcmd__enable)
-            opts="-h --format --url --token --root --config --help"
+            opts="-h --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2198,6 +2258,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2217,7 +2281,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__user__subcmd__grant__subcmd__admin)
-            opts="-h --format --url --token --root --config --help"
+            opts="-h --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2232,6 +2296,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2405,7 +2473,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__user__subcmd__list)
-            opts="-h --format --url --token --root --config --help"
+            opts="-h --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2420,6 +2488,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2439,7 +2511,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__user__subcmd__passwd)
-            opts="-h --password-stdin --format --url --token --root --config --help"
+            opts="-h --password-stdin --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2454,6 +2526,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2473,7 +2549,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__user__subcmd__remove)
-            opts="-h --yes --format --url --token --root --config --help"
+            opts="-h --yes --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2488,6 +2564,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2507,7 +2587,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__user__subcmd__revoke__subcmd__admin)
-            opts="-h --format --url --token --root --config --help"
+            opts="-h --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2522,6 +2602,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2541,7 +2625,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__user__subcmd__show)
-            opts="-h --format --url --token --root --config --help"
+            opts="-h --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2556,6 +2640,10 @@ _ros() {
                     return 0
                     ;;
                 --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,7 +32,7 @@ complete -c ros -n "__fish_ros_needs_command" -f -a "start" -d 'Run the server w
 complete -c ros -n "__fish_ros_needs_command" -f -a "check-configuration" -d 'Check a configuration and report every problem found, with file, line and column'
 complete -c ros -n "__fish_ros_needs_command" -f -a "init" -d 'Create a configuration file, a key pair and a data directory'
 complete -c ros -n "__fish_ros_needs_command" -f -a "token" -d 'Key pairs, the admin token, minted tokens and what a token says'
-complete -c ros -n "__fish_ros_needs_command" -f -a "user" -d 'Manage users, through a running server or offline with --root'
+complete -c ros -n "__fish_ros_needs_command" -f -a "user" -d 'Manage users, through a running server or offline with --data-root'
 complete -c ros -n "__fish_ros_needs_command" -f -a "permission" -d 'Who may read, write and manage which Realm; offers that share a Realm by token'
 complete -c ros -n "__fish_ros_needs_command" -f -a "realm" -d 'The Realms the server knows, their owners and permissions'
 complete -c ros -n "__fish_ros_needs_command" -f -a "changeset" -d 'Inspect changesets (the binary format clients upload)'
@@ -69,14 +69,14 @@ complete -c ros -n "__fish_ros_using_subcommand check-configuration" -l private-
 complete -c ros -n "__fish_ros_using_subcommand check-configuration" -l listen -d 'Address of the HTTP proxy listener (proxy.http.listen_address)' -r
 complete -c ros -n "__fish_ros_using_subcommand check-configuration" -l port -d 'Port of the HTTP proxy listener (proxy.http.listen_port; 0 = any free port)' -r
 complete -c ros -n "__fish_ros_using_subcommand check-configuration" -l log-level -d 'Log level: all, trace, debug, detail, info, warn, error, fatal, off' -r
-complete -c ros -n "__fish_ros_using_subcommand check-configuration" -l format -d 'Output format' -r -f -a "text\t''
+complete -c ros -n "__fish_ros_using_subcommand check-configuration" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand check-configuration" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand init" -l force -d 'Overwrite an existing configuration and key pair'
 complete -c ros -n "__fish_ros_using_subcommand init" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
-complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -f -a "keygen" -d 'Write a new RSA key pair: auth.key (mode 0600) and auth.pub'
 complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -f -a "admin" -d 'Print the admin token of the local server (made when missing)'
@@ -84,43 +84,43 @@ complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subco
 complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -f -a "inspect" -d 'Check a token\'s signature and times and show what it says (exit 1 if not valid)'
 complete -c ros -n "__fish_ros_using_subcommand token; and not __fish_seen_subcommand_from keygen admin create inspect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -l out-dir -d 'Directory for the two files' -r -F
-complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
-complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -l force -d 'Replace existing files'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from keygen" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from admin" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from admin" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
-complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from admin" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from admin" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from admin" -l rotate -d 'Replace it with a new one; the old one stops working at once, also on the running server'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from admin" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l identity -d 'Whom the token speaks for: a user id, `__admin`, or any identity' -r
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l path -d 'The one Realm an access token opens (default: none, for the HTTP API)' -r
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l access -d 'Rights of an access token, comma separated [default: download,upload]' -r
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Lifetime: 10m, 1h, 30d (s, m, h, d), or never [default: the configured TTL]' -r
-complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
-complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l refresh -d 'A refresh token (a new login session of that user)'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l admin -d 'Mark the token\'s holder as an admin'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -l jwt -d 'Write a JWT (RS256) instead of the legacy form'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from inspect" -l public-key -d 'Verify with these PEM public keys instead of the configuration\'s' -r -F
-complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from inspect" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from inspect" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
-complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from inspect" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from inspect" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "keygen" -d 'Write a new RSA key pair: auth.key (mode 0600) and auth.pub'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "admin" -d 'Print the admin token of the local server (made when missing)'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "create" -d 'Sign a token with the local server\'s private key'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Check a token\'s signature and times and show what it says (exit 1 if not valid)'
 complete -c ros -n "__fish_ros_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "list" -d 'List every user'
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "show" -d 'Show one user'
@@ -132,72 +132,72 @@ complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcom
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "disable" -d 'Disable a user: no logins, every token refused'
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "enable" -d 'Enable a disabled user again'
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l admin -d 'Make the user an admin'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from standard input (one line) instead of asking'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -l yes -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l password-stdin -d 'Read the password from standard input (one line) instead of asking'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from revoke-admin" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every user'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one user'
@@ -209,12 +209,12 @@ complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable a user: no logins, every token refused'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Enable a disabled user again'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -f -a "list" -d 'List permission entries, optionally of one Realm or one user'
 complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -f -a "grant" -d 'Set flags on USER\'s entry (or with `*` the Realm\'s default entry) for PATH (`*` for every Realm the requester owns). Without flags, an entry that grants nothing is created: it denies, even below a permissive default'
@@ -223,19 +223,19 @@ complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_
 complete -c ros -n "__fish_ros_using_subcommand permission; and not __fish_seen_subcommand_from list grant revoke offer help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l realm -d 'Only entries on this Realm' -r
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l user -d 'Only entries of this user (id or username), or `*` for default entries' -r
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l read -d 'Allow reading (downloading) the Realm'
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l write -d 'Allow writing (uploading); needs read as well'
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l manage -d 'Allow managing the Realm\'s permissions'
@@ -243,19 +243,19 @@ complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subc
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l no-write -d 'Take writing away'
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -l no-manage -d 'Take managing away'
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from grant" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -f -a "create" -d 'Make an offer for PATH and print its token'
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from offer" -f -a "accept" -d 'Accept an offer: as the token\'s user, or for --user (admins, and offline)'
@@ -267,41 +267,41 @@ complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subc
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Remove USER\'s entry (or the default entry) on PATH; the user falls back to the Realm\'s default entry'
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from help" -f -a "offer" -d 'Offers: tokens that grant flags on a Realm to whoever accepts them'
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
 complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
 complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l owner -d 'Only Realms of this owner (id or username)' -r
-complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l root -d 'Work offline on this stopped server\'s data directory (storage.root_path)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l config -d 'Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions'
+complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions (the JSON shape is documented in docs/changeset-json.md)'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subcommand_from decode" -l format -d 'Output format (the JSON shape is documented in docs/changeset-json.md)' -r -f -a "text\t''
+complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subcommand_from decode" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subcommand_from decode" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subcommand_from help" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions'
+complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subcommand_from help" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions (the JSON shape is documented in docs/changeset-json.md)'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand generate-assets" -l out -d 'Directory that receives `man/` and `completions/`' -r -F
 complete -c ros -n "__fish_ros_using_subcommand generate-assets" -s h -l help -d 'Print help'
@@ -310,7 +310,7 @@ complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcom
 complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "check-configuration" -d 'Check a configuration and report every problem found, with file, line and column'
 complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "init" -d 'Create a configuration file, a key pair and a data directory'
 complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "token" -d 'Key pairs, the admin token, minted tokens and what a token says'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "user" -d 'Manage users, through a running server or offline with --root'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "user" -d 'Manage users, through a running server or offline with --data-root'
 complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "permission" -d 'Who may read, write and manage which Realm; offers that share a Realm by token'
 complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "realm" -d 'The Realms the server knows, their owners and permissions'
 complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "changeset" -d 'Inspect changesets (the binary format clients upload)'
@@ -335,4 +335,4 @@ complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from permission" -f -a "offer" -d 'Offers: tokens that grant flags on a Realm to whoever accepts them'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from realm" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from realm" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
-complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from changeset" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from changeset" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions (the JSON shape is documented in docs/changeset-json.md)'

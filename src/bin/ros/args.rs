@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 use crate::commands;
 
@@ -37,7 +37,7 @@ pub enum Command {
     Init(commands::init::InitArgs),
     /// Key pairs, the admin token, minted tokens and what a token says.
     Token(commands::token::TokenArgs),
-    /// Manage users, through a running server or offline with --root.
+    /// Manage users, through a running server or offline with --data-root.
     User(commands::user::UserArgs),
     /// Who may read, write and manage which Realm; offers that share a Realm by token.
     Permission(commands::permission::PermissionArgs),
@@ -50,51 +50,20 @@ pub enum Command {
     GenerateAssets(commands::generate_assets::GenerateArgs),
 }
 
-/// Where the configuration comes from and what a service manager overrides. Shared
-/// by `serve` and `check-configuration`.
-#[derive(Debug, Clone, Default, Args)]
-pub struct ConfigArgs {
-    /// Configuration file (else ROS_CONFIG, else ./configuration.yml).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Data root directory (storage.root_path).
-    #[arg(long, value_name = "DIR")]
-    pub root: Option<PathBuf>,
-    /// PEM public key that verifies tokens (auth.public_key_path).
-    #[arg(long, value_name = "FILE")]
-    pub public_key: Option<PathBuf>,
-    /// PEM private key that signs tokens (auth.private_key_path).
-    #[arg(long, value_name = "FILE")]
-    pub private_key: Option<PathBuf>,
-    /// Address of the HTTP proxy listener (proxy.http.listen_address).
-    #[arg(long, value_name = "ADDRESS")]
-    pub listen: Option<String>,
-    /// Port of the HTTP proxy listener (proxy.http.listen_port; 0 = any free port).
-    #[arg(long, value_name = "PORT")]
-    pub port: Option<String>,
-    /// Log level: all, trace, debug, detail, info, warn, error, fatal, off.
-    #[arg(long, value_name = "LEVEL")]
-    pub log_level: Option<String>,
-}
-
-impl ConfigArgs {
-    pub fn overrides(&self) -> ros::config::Overrides {
-        ros::config::Overrides {
-            root: self.root.clone(),
-            public_key: self.public_key.clone(),
-            private_key: self.private_key.clone(),
-            listen: self.listen.clone(),
-            port: self.port.clone(),
-            log_level: self.log_level.clone(),
+impl Command {
+    /// The name shown in `ros <command>: <message>`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Serve(_) => "serve",
+            Command::Start(_) => "start",
+            Command::CheckConfiguration(_) => "check-configuration",
+            Command::Init(_) => "init",
+            Command::Token(_) => "token",
+            Command::User(_) => "user",
+            Command::Permission(_) => "permission",
+            Command::Realm(_) => "realm",
+            Command::Changeset(_) => "changeset",
+            Command::GenerateAssets(_) => "generate-assets",
         }
     }
-}
-
-/// The process environment as the library takes it; variables that are not
-/// Unicode cannot be configuration and are left out.
-pub fn environment() -> ros::config::Environment {
-    ros::config::Environment::new(
-        std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
-    )
 }

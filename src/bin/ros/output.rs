@@ -1,6 +1,9 @@
-//! How results are shown: `--format table` (comfy-table, for people) or
-//! `--format json` (stable, documented in `docs/cli-json.md`). Only here.
-//! Colour only on a terminal and never with `NO_COLOR` ([`ros::logging::use_colour`]).
+//! Everything the CLI shows: results as `--format table` (comfy-table, or the
+//! plain listing of commands whose output is text, for people) or `--format json`
+//! (stable, documented in `docs/cli-json.md`), plain lines, and the one error line
+//! of a failed command. Only here; the running server's own log lines are
+//! `tracing`'s. Colour only on a terminal and never with `NO_COLOR`
+//! ([`ros::logging::use_colour`]).
 
 use std::io::IsTerminal;
 
@@ -13,10 +16,15 @@ use ros::admin::sharing::json::{
 };
 use serde::Serialize;
 
+/// `--format`: the same two values for every command that has one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Format {
+    // For people; `text` is the original spelling of `check-configuration` and
+    // `changeset decode`.
     #[default]
+    #[value(alias = "text")]
     Table,
+    // For scripts.
     Json,
 }
 
@@ -25,6 +33,39 @@ pub enum Format {
 fn print(text: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
+/// Writes `text` to standard output as it is (it ends its own lines).
+fn print_raw(text: &str) {
+    use std::io::Write;
+    let _ = write!(std::io::stdout().lock(), "{text}");
+}
+
+/// A remark of `ros <command>` on standard error, beside its result.
+pub fn note(command: &str, text: &str) {
+    eprintln!("ros {command}: {text}");
+}
+
+/// The one line of a failed command (`ros <command>: <message>`) and its hints.
+/// An error without a message exits with its code only: the output said it.
+pub fn error(command: &str, error: &crate::error::CliError) {
+    if let Some(e) = &error.error {
+        // The message and its causes, leaving out a cause the message already quotes.
+        let mut message = e.to_string();
+        for cause in e.chain().skip(1) {
+            let cause = cause.to_string();
+            if !message.contains(&cause) {
+                message = format!("{message}: {cause}");
+            }
+        }
+        match command {
+            "" => eprintln!("ros: {message}"),
+            _ => eprintln!("ros {command}: {message}"),
+        }
+    }
+    for hint in &error.hints {
+        eprintln!("  hint: {hint}");
+    }
 }
 
 pub fn json<T: Serialize + ?Sized>(value: &T) {
@@ -105,7 +146,7 @@ pub fn removal(format: Format, removal: &RemovalJson) {
 }
 
 /// A key/value table of a JSON object's members (nulls shown as `-`).
-pub fn fields(value: &serde_json::Value) {
+fn fields(value: &serde_json::Value) {
     let rows = value
         .as_object()
         .into_iter()
@@ -274,6 +315,135 @@ pub fn realm(format: Format, details: &RealmDetailsJson) {
                 ]],
             );
             table(&PERMISSION_HEADER, permission_rows(&details.permissions));
+        }
+    }
+}
+
+/// `ros check-configuration`: every finding and the verdict.
+pub fn config_report(format: Format, report: &ros::config::Report) {
+    match format {
+        Format::Json => print(&format!("{:#}", ros::config::render_json(report))),
+        Format::Table => print_raw(&ros::config::render_text(report)),
+    }
+}
+
+/// The findings of a configuration a server starts with, on standard error.
+pub fn config_findings(report: &ros::config::Report) {
+    let mut text = String::new();
+    for finding in report.findings() {
+        ros::config::finding_text(report, finding, &mut text);
+    }
+    eprint!("{text}");
+}
+
+/// `ros changeset decode`: the instructions, one a line, or their JSON.
+pub fn changeset(format: Format, changeset: &ros::changeset::Changeset) {
+    match format {
+        Format::Json => print(&format!("{:#}", ros::changeset::render::to_json(changeset))),
+        Format::Table => print_raw(&ros::changeset::render::to_text(changeset)),
+    }
+}
+
+/// `ros init`: what was created and how to start the server.
+pub fn init_done(done: &ros::init::Initialized) {
+    print(&format!("Created {}", done.config_file.display()));
+    print(&format!(
+        "Created {} (private, mode 0600)",
+        done.private_key.display()
+    ));
+    print(&format!("Created {}", done.public_key.display()));
+    print(&format!("Created {} (mode 0700)", done.data_dir.display()));
+    print("");
+    print("Start the server with:");
+    print(&format!(
+        "  ros serve --config {}",
+        shell_quote(&done.config_file.display().to_string())
+    ));
+}
+
+/// Quotes `word` for a POSIX shell when it holds anything but plain path characters.
+fn shell_quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// Tells a newcomer where the development server keeps everything and how to reach it.
+pub fn development_server(
+    dir: &std::path::Path,
+    root: &std::path::Path,
+    at: &ros::http::BoundAddresses,
+) {
+    print(&format!(
+        "ros development server (no configuration file found, so using {})",
+        dir.display()
+    ));
+    print(&format!(
+        "  configuration  {}",
+        dir.join(ros::init::CONFIG_FILE).display()
+    ));
+    print(&format!("  keys           {}", dir.join("keys").display()));
+    print(&format!("  data           {}", root.display()));
+    if let Some(proxy) = at.proxy_http {
+        print(&format!(
+            "  proxy          http://{proxy}  (Realm clients and HTTP)"
+        ));
+    }
+    print(&format!("  sync           ws://{}", at.sync));
+    print(&format!("  http           http://{}/health", at.http));
+    print("Stop it with Ctrl-C. For a real deployment: `ros init DIR` and `ros serve --config DIR/configuration.yml`.");
+}
+
+/// A token: alone on its line, or as `{"token": ..., ...extra}`.
+pub fn token(format: Format, token: &str, extra: serde_json::Value) {
+    match format {
+        Format::Table => print(token),
+        Format::Json => {
+            let mut value = serde_json::json!({ "token": token });
+            if let (Some(map), serde_json::Value::Object(more)) = (value.as_object_mut(), extra) {
+                map.extend(more);
+            }
+            json(&value);
+        }
+    }
+}
+
+/// `ros token keygen`: the two files written.
+pub fn key_files(format: Format, files: &ros::init::KeyFiles) {
+    match format {
+        Format::Json => json(&serde_json::json!({
+            "private_key": files.private_key,
+            "public_key": files.public_key,
+        })),
+        Format::Table => table(
+            &["FILE", "WHAT"],
+            vec![
+                vec![
+                    files.private_key.display().to_string(),
+                    "private key (mode 0600)".into(),
+                ],
+                vec![files.public_key.display().to_string(), "public key".into()],
+            ],
+        ),
+    }
+}
+
+/// `ros token inspect`: the claims, whether the token is valid and why not.
+pub fn inspection(format: Format, inspection: &ros::auth::Inspection) {
+    match format {
+        Format::Json => json(inspection),
+        Format::Table => {
+            let mut value = serde_json::to_value(&inspection.claims).unwrap_or_default();
+            if let Some(map) = value.as_object_mut() {
+                map.insert("valid".into(), serde_json::json!(inspection.valid));
+                map.insert("error".into(), serde_json::json!(inspection.error));
+            } else {
+                value = serde_json::json!({"valid": inspection.valid, "error": inspection.error});
+            }
+            fields(&value);
         }
     }
 }

@@ -4,8 +4,12 @@
 use std::io::Read as _;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
+use anyhow::{anyhow, Context as _};
 use clap::{Args, Subcommand};
+
+use crate::error::{CliError, CliResult};
+use crate::output;
+use crate::shared::flags::FormatFlag;
 
 #[derive(Debug, Args)]
 pub struct ChangesetArgs {
@@ -15,7 +19,8 @@ pub struct ChangesetArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ChangesetCommand {
-    /// Decode a changeset (binary or hex, detected) and print its instructions.
+    /// Decode a changeset (binary or hex, detected) and print its instructions
+    /// (the JSON shape is documented in docs/changeset-json.md).
     Decode(DecodeArgs),
 }
 
@@ -24,40 +29,23 @@ pub struct DecodeArgs {
     /// File holding the changeset; `-` or nothing reads standard input.
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
-    /// Output format (the JSON shape is documented in docs/changeset-json.md).
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
-    pub format: String,
+    #[command(flatten)]
+    pub format: FormatFlag,
 }
 
-pub fn exec(args: ChangesetArgs) -> i32 {
+pub fn exec(args: ChangesetArgs) -> CliResult {
     match args.command {
         ChangesetCommand::Decode(args) => decode(args),
     }
 }
 
-fn decode(args: DecodeArgs) -> i32 {
-    let (name, input) = match read_input(args.file.as_ref()) {
-        Ok(read) => read,
-        Err(e) => {
-            eprintln!("ros changeset decode: {e:#}");
-            return crate::exit::USAGE;
-        }
-    };
+fn decode(args: DecodeArgs) -> CliResult {
+    let (name, input) = read_input(args.file.as_ref()).map_err(CliError::usage)?;
     let bytes = ros::changeset::bytes_from_hex_or_binary(&input);
-    match ros::changeset::decode(&bytes) {
-        Ok(changeset) => {
-            if args.format == "json" {
-                println!("{:#}", ros::changeset::render::to_json(&changeset));
-            } else {
-                print!("{}", ros::changeset::render::to_text(&changeset));
-            }
-            crate::exit::OK
-        }
-        Err(e) => {
-            eprintln!("ros changeset decode: {name}: {e}");
-            crate::exit::FAILED
-        }
-    }
+    let changeset =
+        ros::changeset::decode(&bytes).map_err(|e| CliError::failed(anyhow!("{name}: {e}")))?;
+    output::changeset(args.format.format, &changeset);
+    Ok(())
 }
 
 fn read_input(file: Option<&PathBuf>) -> anyhow::Result<(String, Vec<u8>)> {

@@ -2,13 +2,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context as _};
+use anyhow::anyhow;
 use clap::Args;
-use ros::config::{
-    load, locate, render_json, render_text, LoadOptions, Location, Probe, CONFIG_ENV, DEFAULT_FILE,
-};
 
-use crate::args::ConfigArgs;
+use crate::error::{CliError, CliResult};
+use crate::shared::config::{self, Reporting, Request, Source, WhenNone};
+use crate::shared::flags::{environment, ConfigArgs, FormatFlag};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -17,9 +16,8 @@ pub struct CheckArgs {
     pub file: Option<PathBuf>,
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Output format.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
-    pub format: String,
+    #[command(flatten)]
+    pub format: FormatFlag,
 }
 
 impl CheckArgs {
@@ -27,50 +25,31 @@ impl CheckArgs {
         CheckArgs {
             file: Some(file),
             config: ConfigArgs::default(),
-            format: "text".to_string(),
+            format: FormatFlag::default(),
         }
     }
 }
 
-pub fn exec(args: CheckArgs) -> i32 {
-    match run(args) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("ros check-configuration: {e:#}");
-            crate::exit::USAGE
+/// Prints the report; exits 1 when the configuration is not valid, 2 when there
+/// is none to check.
+pub fn exec(args: CheckArgs) -> CliResult {
+    let flag = match (&args.file, &args.config.file.config) {
+        (Some(_), Some(_)) => {
+            return Err(CliError::usage(anyhow!(
+                "give the file either as FILE or with --config, not both"
+            )))
         }
-    }
-}
-
-fn run(args: CheckArgs) -> anyhow::Result<i32> {
-    let explicit = match (&args.file, &args.config.config) {
-        (Some(_), Some(_)) => bail!("give the file either as FILE or with --config, not both"),
         (file, config) => file.as_deref().or(config.as_deref()),
     };
-    let env = crate::args::environment();
-    let cwd = std::env::current_dir().context("cannot determine the current directory")?;
-    let file = match locate(explicit, &env, &cwd)? {
-        Location::File(file) => file,
-        Location::Development => bail!(
-            "no configuration file: give FILE or --config, set {CONFIG_ENV}, or create \
-             ./{DEFAULT_FILE} (`ros init` writes one)"
-        ),
-    };
-    let report = load(&LoadOptions {
-        file: Some(file),
-        env,
+    config::load(Request {
+        source: Source::Locate {
+            flag,
+            when_none: WhenNone::Refuse,
+        },
+        env: environment(),
         overrides: args.config.overrides(),
-        cwd,
-        probe: Probe { ports: true },
+        probe_ports: true,
+        reporting: Reporting::Report(args.format.format),
     })?;
-    if args.format == "json" {
-        println!("{:#}", render_json(&report));
-    } else {
-        print!("{}", render_text(&report));
-    }
-    Ok(if report.is_valid() {
-        crate::exit::OK
-    } else {
-        crate::exit::FAILED
-    })
+    Ok(())
 }

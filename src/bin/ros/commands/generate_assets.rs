@@ -8,6 +8,7 @@ use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
 use crate::args::Cli;
+use crate::error::CliResult;
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -16,17 +17,8 @@ pub struct GenerateArgs {
     pub out: PathBuf,
 }
 
-pub fn exec(args: GenerateArgs) -> i32 {
-    match generate(&args.out) {
-        Ok(()) => crate::exit::OK,
-        Err(e) => {
-            eprintln!("ros generate-assets: {e:#}");
-            crate::exit::FAILED
-        }
-    }
-}
-
-fn generate(out: &Path) -> anyhow::Result<()> {
+pub fn exec(args: GenerateArgs) -> CliResult {
+    let out = &args.out;
     let man = out.join("man");
     let completions = out.join("completions");
     for dir in [&man, &completions] {

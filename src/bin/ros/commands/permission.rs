@@ -1,14 +1,16 @@
 //! `ros permission`: who may read, write and manage which Realm, and offers that
 //! share a Realm by token. Online through a running server's admin API (as the
-//! token's user, or everything with the admin token) or offline with `--root`.
+//! token's user, or everything with the admin token) or offline with
+//! `--data-root` (or `--root`).
 
-use anyhow::anyhow;
 use clap::{Args, Subcommand};
 use ros::admin::Rights;
-use ros::client::{ChangeRequest, Sharing, SharingClientError};
+use ros::client::ChangeRequest;
 
-use super::remote::{client, client_code, usage, Failure, Target};
+use crate::error::{Classify as _, CliResult};
 use crate::output;
+use crate::shared::flags::{self, Lifetime};
+use crate::shared::remote::Target;
 
 #[derive(Debug, Args)]
 pub struct PermissionArgs {
@@ -96,8 +98,8 @@ pub enum OfferVerb {
         #[arg(long)]
         manage: bool,
         /// The offer expires after this long (10m, 1h, 30d); default never.
-        #[arg(long, value_name = "D")]
-        expires_in: Option<String>,
+        #[arg(long, value_name = "DURATION", value_parser = flags::lifetime)]
+        expires_in: Option<Lifetime>,
     },
     /// Accept an offer: as the token's user, or for --user (admins, and offline).
     Accept {
@@ -118,41 +120,15 @@ pub enum OfferVerb {
     },
 }
 
-impl From<SharingClientError> for Failure {
-    fn from(e: SharingClientError) -> Failure {
-        let code = match &e {
-            SharingClientError::Client(c) => client_code(c),
-            SharingClientError::Open(ros::client::UsersError::Client(c)) => client_code(c),
-            SharingClientError::Invalid(_) => crate::exit::USAGE,
-            _ => crate::exit::FAILED,
-        };
-        Failure(code, e.into())
-    }
-}
-
-pub fn exec(args: PermissionArgs) -> i32 {
-    match run(args) {
-        Ok(()) => crate::exit::OK,
-        Err(Failure(code, e)) => {
-            eprintln!("ros permission: {e:#}");
-            code
-        }
-    }
-}
-
-pub fn connect(target: &Target) -> Result<Sharing, Failure> {
-    match &target.root {
-        Some(root) => Ok(Sharing::offline(root)?),
-        None => Ok(Sharing::Online(client(target)?)),
-    }
-}
-
-fn run(args: PermissionArgs) -> Result<(), Failure> {
-    let format = args.target.format;
+pub fn exec(args: PermissionArgs) -> CliResult {
+    let format = args.target.format();
     match args.verb {
         Verb::List { realm, user } => {
-            let list =
-                connect(&args.target)?.list_permissions(realm.as_deref(), user.as_deref())?;
+            let list = args
+                .target
+                .sharing()?
+                .list_permissions(realm.as_deref(), user.as_deref())
+                .classify()?;
             output::permissions(format, &list);
         }
         Verb::Grant { user, path, flags } => {
@@ -163,18 +139,21 @@ fn run(args: PermissionArgs) -> Result<(), Failure> {
                 may_write: tri(flags.write, flags.no_write),
                 may_manage: tri(flags.manage, flags.no_manage),
             };
-            output::change(format, &connect(&args.target)?.change(&request)?);
+            output::change(format, &args.target.sharing()?.change(&request).classify()?);
         }
         Verb::Revoke { user, path } => {
-            output::revoked(format, &connect(&args.target)?.revoke(&user, &path)?);
+            output::revoked(
+                format,
+                &args.target.sharing()?.revoke(&user, &path).classify()?,
+            );
         }
         Verb::Offer { verb } => offer(&args.target, verb)?,
     }
     Ok(())
 }
 
-fn offer(target: &Target, verb: OfferVerb) -> Result<(), Failure> {
-    let format = target.format;
+fn offer(target: &Target, verb: OfferVerb) -> CliResult {
+    let format = target.format();
     match verb {
         OfferVerb::Create {
             path,
@@ -183,27 +162,31 @@ fn offer(target: &Target, verb: OfferVerb) -> Result<(), Failure> {
             manage,
             expires_in,
         } => {
-            let expires = match expires_in.as_deref() {
-                None | Some("never") => None,
-                Some(text) => Some(ros::config::parse_duration(text).ok_or_else(|| {
-                    usage(anyhow!("--expires-in {text:?}: use 10m, 1h, 30d or never"))
-                })?),
+            let expires = match expires_in {
+                None | Some(Lifetime::Never) => None,
+                Some(Lifetime::After(d)) => Some(d),
             };
             let rights = Rights::new(read, write, manage);
             output::offer(
                 format,
-                &connect(target)?.create_offer(&path, rights, expires)?,
+                &target
+                    .sharing()?
+                    .create_offer(&path, rights, expires)
+                    .classify()?,
             );
         }
         OfferVerb::Accept { offer, user } => {
             output::accepted(
                 format,
-                &connect(target)?.accept_offer(&offer, user.as_deref())?,
+                &target
+                    .sharing()?
+                    .accept_offer(&offer, user.as_deref())
+                    .classify()?,
             );
         }
-        OfferVerb::List => output::offers(format, &connect(target)?.list_offers()?),
+        OfferVerb::List => output::offers(format, &target.sharing()?.list_offers().classify()?),
         OfferVerb::Revoke { offer } => {
-            output::offer(format, &connect(target)?.revoke_offer(&offer)?);
+            output::offer(format, &target.sharing()?.revoke_offer(&offer).classify()?);
         }
     }
     Ok(())

@@ -2,9 +2,9 @@
 
 use clap::{Args, Subcommand};
 
-use super::permission::connect;
-use super::remote::{Failure, Target};
+use crate::error::{Classify as _, CliResult};
 use crate::output;
+use crate::shared::remote::Target;
 
 #[derive(Debug, Args)]
 pub struct RealmArgs {
@@ -29,22 +29,14 @@ pub enum Verb {
     },
 }
 
-pub fn exec(args: RealmArgs) -> i32 {
-    match run(args) {
-        Ok(()) => crate::exit::OK,
-        Err(Failure(code, e)) => {
-            eprintln!("ros realm: {e:#}");
-            code
-        }
-    }
-}
-
-fn run(args: RealmArgs) -> Result<(), Failure> {
-    let format = args.target.format;
-    let sharing = connect(&args.target)?;
+pub fn exec(args: RealmArgs) -> CliResult {
+    let format = args.target.format();
+    let sharing = args.target.sharing()?;
     match args.verb {
-        Verb::List { owner } => output::realms(format, &sharing.list_realms(owner.as_deref())?),
-        Verb::Show { path } => output::realm(format, &sharing.show_realm(&path)?),
+        Verb::List { owner } => {
+            output::realms(format, &sharing.list_realms(owner.as_deref()).classify()?)
+        }
+        Verb::Show { path } => output::realm(format, &sharing.show_realm(&path).classify()?),
     }
     Ok(())
 }

@@ -5,9 +5,13 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Args;
-use ros::config::{plan_start, Config, Environment, StartFlags};
+use ros::config::{plan_start, Environment, StartFlags};
 
-use super::serve::{self, Refused};
+use crate::error::{CliError, CliResult};
+use crate::output;
+use crate::shared::config::{self, Reporting, Request, Source};
+use crate::shared::flags::environment;
+use crate::shared::server;
 
 #[derive(Debug, Args)]
 pub struct StartArgs {
@@ -82,7 +86,7 @@ pub struct StartArgs {
     pub access_token_ttl: Option<String>,
 }
 
-pub fn exec(args: StartArgs) -> i32 {
+pub fn exec(args: StartArgs) -> CliResult {
     let flags = StartFlags {
         data: args.data,
         address: args.address,
@@ -100,33 +104,38 @@ pub fn exec(args: StartArgs) -> i32 {
         access_token_ttl: args.access_token_ttl,
         refresh_token_ttl: args.refresh_token_ttl,
     };
-    match prepare(&flags) {
-        Ok(config) => serve::serve(config, None),
-        Err(Refused::Usage(e)) => {
-            eprintln!("ros start: {e:#}");
-            crate::exit::USAGE
-        }
-        Err(Refused::Invalid) => crate::exit::USAGE,
-    }
-}
-
-fn prepare(flags: &StartFlags) -> Result<Config, Refused> {
-    let cwd = std::env::current_dir().context("cannot determine the current directory")?;
-    let plan = plan_start(flags, &cwd)?;
-    ros::init::ensure_root(&plan.root)?;
-    if plan.auto_keygen && ros::init::ensure_key_pair(&plan.private_key, &plan.public_key)? {
-        eprintln!(
-            "ros start: generated the key pair {} and {}",
-            plan.private_key.display(),
-            plan.public_key.display()
+    let cwd = std::env::current_dir()
+        .context("cannot determine the current directory")
+        .map_err(CliError::usage)?;
+    let plan = plan_start(&flags, &cwd).map_err(CliError::usage)?;
+    ros::init::ensure_root(&plan.root).map_err(CliError::usage)?;
+    if plan.auto_keygen
+        && ros::init::ensure_key_pair(&plan.private_key, &plan.public_key)
+            .map_err(CliError::usage)?
+    {
+        output::note(
+            "start",
+            &format!(
+                "generated the key pair {} and {}",
+                plan.private_key.display(),
+                plan.public_key.display()
+            ),
         );
     }
-    let env = crate::args::environment();
+    // The flags become settings that win over the same variables of the environment.
+    let env = environment();
     let env = Environment::new(
         env.iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .filter(|(k, _)| !plan.settings.iter().any(|(s, _)| s == k))
             .chain(plan.settings.iter().cloned()),
     );
-    serve::load_checked(None, env, plan.overrides, cwd)
+    let loaded = config::load(Request {
+        source: Source::NoFile,
+        env,
+        overrides: plan.overrides,
+        probe_ports: false,
+        reporting: Reporting::Findings,
+    })?;
+    server::run(loaded.config, None)
 }

@@ -5,22 +5,23 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
-use anyhow::{anyhow, bail, Context as _};
+use anyhow::{anyhow, Context as _};
 use clap::{Args, Subcommand};
 use ros::auth::{Expiry, MintRequest};
 use ros::token::{Access, Right};
 use serde_json::json;
 
-use crate::output::{self, Format};
+use crate::error::{CliError, CliResult, ExitCode};
+use crate::output;
+use crate::shared::config;
+use crate::shared::flags::{self, ConfigFile, FormatFlag, Lifetime};
 
 #[derive(Debug, Args)]
 pub struct TokenArgs {
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Configuration file of the local server (else ROS_CONFIG, else ./configuration.yml).
-    #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub format: FormatFlag,
+    #[command(flatten)]
+    pub config: ConfigFile,
     #[command(subcommand)]
     pub verb: Verb,
 }
@@ -66,8 +67,8 @@ pub enum Verb {
         #[arg(long)]
         admin: bool,
         /// Lifetime: 10m, 1h, 30d (s, m, h, d), or never [default: the configured TTL].
-        #[arg(long, value_name = "DURATION")]
-        expires_in: Option<String>,
+        #[arg(long, value_name = "DURATION", value_parser = flags::lifetime)]
+        expires_in: Option<Lifetime>,
         /// Write a JWT (RS256) instead of the legacy form.
         #[arg(long)]
         jwt: bool,
@@ -82,17 +83,7 @@ pub enum Verb {
     },
 }
 
-pub fn exec(args: TokenArgs) -> i32 {
-    match run(args) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("ros token: {e:#}");
-            crate::exit::FAILED
-        }
-    }
-}
-
-fn rights(words: &[String]) -> anyhow::Result<Access> {
+fn rights(words: &[String]) -> Result<Access, CliError> {
     if words.is_empty() {
         return Ok(Access::NONE.with(Right::Download).with(Right::Upload));
     }
@@ -102,61 +93,31 @@ fn rights(words: &[String]) -> anyhow::Result<Access> {
             Right::ALL
                 .into_iter()
                 .find(|r| r.as_str() == w.trim())
-                .ok_or_else(|| anyhow!("unknown right {w:?}: use download, upload, manage"))
+                .ok_or_else(|| {
+                    CliError::usage(anyhow!("unknown right {w:?}: use download, upload, manage"))
+                })
         })
         .collect()
 }
 
-fn expiry(text: Option<&str>) -> anyhow::Result<Expiry> {
-    match text {
-        None => Ok(Expiry::Default),
-        Some("never") => Ok(Expiry::Never),
-        Some(t) => ros::config::parse_duration(t)
-            .filter(|d| !d.is_zero())
-            .map(Expiry::After)
-            .ok_or_else(|| anyhow!("--expires-in {t:?}: use 10m, 1h, 30d or never")),
+fn expiry(lifetime: Option<Lifetime>) -> Expiry {
+    match lifetime {
+        None => Expiry::Default,
+        Some(Lifetime::Never) => Expiry::Never,
+        Some(Lifetime::After(d)) => Expiry::After(d),
     }
 }
 
-fn show_token(format: Format, token: &str, extra: serde_json::Value) {
-    match format {
-        Format::Table => println!("{token}"),
-        Format::Json => {
-            let mut value = json!({ "token": token });
-            if let (Some(map), serde_json::Value::Object(more)) = (value.as_object_mut(), extra) {
-                map.extend(more);
-            }
-            output::json(&value);
-        }
-    }
-}
-
-fn run(args: TokenArgs) -> anyhow::Result<i32> {
-    let format = args.format;
-    let config = || crate::commands::site::local_config(args.config.as_deref());
+pub fn exec(args: TokenArgs) -> CliResult {
+    let format = args.format.format;
+    let config = || config::local(args.config.config.as_deref());
     match args.verb {
         Verb::Keygen { out_dir, force } => {
-            let files = ros::init::keygen(&out_dir, force)?;
-            match format {
-                Format::Json => output::json(&json!({
-                    "private_key": files.private_key,
-                    "public_key": files.public_key,
-                })),
-                Format::Table => output::table(
-                    &["FILE", "WHAT"],
-                    vec![
-                        vec![
-                            files.private_key.display().to_string(),
-                            "private key (mode 0600)".into(),
-                        ],
-                        vec![files.public_key.display().to_string(), "public key".into()],
-                    ],
-                ),
-            }
+            output::key_files(format, &ros::init::keygen(&out_dir, force)?);
         }
         Verb::Admin { rotate } => {
             let token = ros::auth::admin_token(&config()?, rotate, SystemTime::now())?;
-            show_token(format, &token, json!({ "rotated": rotate }));
+            output::token(format, &token, json!({ "rotated": rotate }));
         }
         Verb::Create {
             identity,
@@ -173,12 +134,12 @@ fn run(args: TokenArgs) -> anyhow::Result<i32> {
                 access: rights(&access)?,
                 refresh,
                 admin,
-                expires: expiry(expires_in.as_deref())?,
+                expires: expiry(expires_in),
                 jwt,
             };
             let minted = ros::auth::mint(&config()?, &request, SystemTime::now())?;
             let claims = ros::auth::ClaimsJson::from(&minted.claims);
-            show_token(format, &minted.token, json!({ "claims": claims }));
+            output::token(format, &minted.token, json!({ "claims": claims }));
         }
         Verb::Inspect { token, public_key } => {
             let token = if token == "-" {
@@ -191,7 +152,7 @@ fn run(args: TokenArgs) -> anyhow::Result<i32> {
                 token
             };
             if token.is_empty() {
-                bail!("the token is empty");
+                return Err(CliError::usage(anyhow!("the token is empty")));
             }
             let verifier = if public_key.is_empty() {
                 ros::auth::load_verifier(&config()?)?
@@ -199,23 +160,12 @@ fn run(args: TokenArgs) -> anyhow::Result<i32> {
                 ros::auth::verifier_of(&public_key)?
             };
             let inspection = ros::auth::inspect(&verifier, &token, SystemTime::now());
-            match format {
-                Format::Json => output::json(&inspection),
-                Format::Table => {
-                    let mut value = serde_json::to_value(&inspection.claims)?;
-                    if let Some(map) = value.as_object_mut() {
-                        map.insert("valid".into(), json!(inspection.valid));
-                        map.insert("error".into(), json!(inspection.error));
-                    } else {
-                        value = json!({"valid": inspection.valid, "error": inspection.error});
-                    }
-                    output::fields(&value);
-                }
-            }
+            output::inspection(format, &inspection);
             if !inspection.valid {
-                return Ok(crate::exit::FAILED);
+                // The inspection shown says why.
+                return Err(CliError::silent(ExitCode::Failed));
             }
         }
     }
-    Ok(crate::exit::OK)
+    Ok(())
 }

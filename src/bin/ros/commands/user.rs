@@ -1,15 +1,15 @@
 //! `ros user`: manage users, online through a running server's admin API or, with
-//! `--root DIR`, offline on a stopped server's data directory.
+//! `--data-root DIR` (or `--root DIR`), offline on a stopped server's data root.
 
 use std::io::{IsTerminal, Read};
 
 use anyhow::{anyhow, Context as _};
 use clap::{Args, Subcommand};
 use ros::admin::ops::{NewPasswordUser, UserChanges};
-use ros::client::{Users, UsersError};
 
-use super::remote::{client, client_code, usage, Failure, Target};
+use crate::error::{Classify as _, CliError, CliResult};
 use crate::output;
+use crate::shared::remote::Target;
 
 #[derive(Debug, Args)]
 pub struct UserArgs {
@@ -59,47 +59,20 @@ pub enum Verb {
     Enable { user: String },
 }
 
-impl From<UsersError> for Failure {
-    fn from(e: UsersError) -> Failure {
-        let code = match &e {
-            UsersError::Client(c) => client_code(c),
-            _ => crate::exit::FAILED,
-        };
-        Failure(code, e.into())
-    }
-}
-
-pub fn exec(args: UserArgs) -> i32 {
-    match run(args) {
-        Ok(()) => crate::exit::OK,
-        Err(Failure(code, e)) => {
-            eprintln!("ros user: {e:#}");
-            code
-        }
-    }
-}
-
-fn connect(target: &Target) -> Result<Users, Failure> {
-    match &target.root {
-        Some(root) => Ok(Users::offline(root)?),
-        None => Ok(Users::Online(client(target)?)),
-    }
-}
-
 /// A password from standard input (`--password-stdin`, one line) or asked twice
 /// without echo on a terminal; never asked for without one.
-fn password(user: &str, from_stdin: bool) -> Result<String, Failure> {
+fn password(user: &str, from_stdin: bool) -> Result<String, CliError> {
     if from_stdin {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .context("reading the password from standard input")
-            .map_err(usage)?;
+            .map_err(CliError::usage)?;
         let line = text.strip_suffix('\n').unwrap_or(&text);
         return Ok(line.strip_suffix('\r').unwrap_or(line).to_string());
     }
     if !std::io::stdin().is_terminal() {
-        return Err(usage(anyhow!(
+        return Err(CliError::usage(anyhow!(
             "no terminal to ask for the password on; pipe it in with --password-stdin"
         )));
     }
@@ -107,15 +80,15 @@ fn password(user: &str, from_stdin: bool) -> Result<String, Failure> {
         .with_prompt(format!("Password for {user}"))
         .with_confirmation("Repeat the password", "The passwords do not match")
         .interact()
-        .map_err(|e| Failure(crate::exit::FAILED, e.into()))
+        .map_err(CliError::failed)
 }
 
-fn confirm_removal(user: &str, yes: bool) -> Result<bool, Failure> {
+fn confirm_removal(user: &str, yes: bool) -> Result<bool, CliError> {
     if yes {
         return Ok(true);
     }
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(usage(anyhow!(
+        return Err(CliError::usage(anyhow!(
             "refusing to remove {user:?} without confirmation; give --yes"
         )));
     }
@@ -123,40 +96,40 @@ fn confirm_removal(user: &str, yes: bool) -> Result<bool, Failure> {
         .with_prompt(format!("Remove user {user}? Its Realms are kept."))
         .default(false)
         .interact()
-        .map_err(|e| Failure(crate::exit::FAILED, e.into()))
+        .map_err(CliError::failed)
 }
 
-fn run(args: UserArgs) -> Result<(), Failure> {
-    let format = args.target.format;
-    let flags = |name: &str, changes: UserChanges| -> Result<(), Failure> {
-        let users = connect(&args.target)?;
-        output::user(format, &users.update(name, changes)?);
+pub fn exec(args: UserArgs) -> CliResult {
+    let format = args.target.format();
+    let flags = |name: &str, changes: UserChanges| -> CliResult {
+        let users = args.target.users()?;
+        output::user(format, &users.update(name, changes).classify()?);
         Ok(())
     };
     match &args.verb {
-        Verb::List => output::users(format, &connect(&args.target)?.list()?),
-        Verb::Show { user } => output::user(format, &connect(&args.target)?.show(user)?),
+        Verb::List => output::users(format, &args.target.users()?.list().classify()?),
+        Verb::Show { user } => output::user(format, &args.target.users()?.show(user).classify()?),
         Verb::Add {
             user,
             admin,
             password_stdin,
         } => {
             let password = password(user, *password_stdin)?;
-            let users = connect(&args.target)?;
+            let users = args.target.users()?;
             let new = NewPasswordUser {
                 username: user.clone(),
                 password,
                 is_admin: *admin,
             };
-            output::user(format, &users.add(new)?);
+            output::user(format, &users.add(new).classify()?);
         }
         Verb::Remove { user, yes } => {
-            let users = connect(&args.target)?;
-            let shown = users.show(user)?;
+            let users = args.target.users()?;
+            let shown = users.show(user).classify()?;
             if !confirm_removal(user, *yes)? {
-                return Err(Failure(crate::exit::FAILED, anyhow!("not removed")));
+                return Err(CliError::failed(anyhow!("not removed")));
             }
-            output::removal(format, &users.remove(&shown.user_id)?);
+            output::removal(format, &users.remove(&shown.user_id).classify()?);
         }
         Verb::Passwd {
             user,
@@ -165,7 +138,11 @@ fn run(args: UserArgs) -> Result<(), Failure> {
             let password = password(user, *password_stdin)?;
             output::user(
                 format,
-                &connect(&args.target)?.set_password(user, &password)?,
+                &args
+                    .target
+                    .users()?
+                    .set_password(user, &password)
+                    .classify()?,
             );
         }
         Verb::GrantAdmin { user } => flags(

@@ -1,0 +1,9 @@
+//! What several commands share, so that no command imports another: flags
+//! defined once, the configuration found, loaded and reported in one way, the
+//! admin API client (or the offline data root) of `user`, `permission` and
+//! `realm`, and the server run by both `serve` and `start`.
+
+pub mod config;
+pub mod flags;
+pub mod remote;
+pub mod server;
