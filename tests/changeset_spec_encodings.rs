@@ -1,4 +1,4 @@
-//! The single-instruction encodings of `spec/changeset-format.md` §9.4 (with
+//! The single-instruction encodings of `docs/changesets.md` §8.4 (with
 //! §2.5's decimal) and §2.1's reference varints: decode and encode exactly.
 
 use ros::changeset::*;
@@ -24,7 +24,7 @@ fn person_at_7<P>(field: &str, path: P) -> Location<P> {
     loc("Person", PrimaryKey::Int(7), field, path)
 }
 
-/// The assumed string table of §9.4, as InternString records.
+/// The assumed string table of §8.4, as InternString records.
 fn table_9_4() -> (StringTable, Vec<u8>) {
     let names = [
         "Person", "Dog", "tags", "dogs", "k", "", "address", "city", "p1",

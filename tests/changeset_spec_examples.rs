@@ -1,4 +1,4 @@
-//! The worked examples of `spec/changeset-format.md` §2 and §9: each decodes to
+//! The worked examples of `docs/changesets.md` §2 and §8: each decodes to
 //! the stated instructions and encodes to the stated bytes.
 
 use ros::changeset::*;

@@ -1,4 +1,4 @@
-//! Deterministic seeded simulation (`merge-rules.md` §12, §14): 2–4 clients with
+//! Deterministic seeded simulation (`docs/merge.md` §11, §13): 2–4 clients with
 //! a shared schema make random concurrent changesets of every instruction kind
 //! and exchange them through a simulated server, over connections that delay,
 //! drop and reconnect; both sides merge with `ros::merge`. At quiescence every
@@ -124,7 +124,7 @@ fn failures(profile: Profile, options: MergeOptions) -> (usize, usize, usize) {
 
 /// Pins realm-core's behaviour on the combinations excluded above: with its
 /// rules they end in bad changesets or divergence (Q1, Q3), and so do writes
-/// that replace the collection a Mixed slot holds, which `merge-rules.md` §15
+/// that replace the collection a Mixed slot holds, which `docs/merge.md` §14
 /// does not list (re-creating a Mixed collection of the kind already there is
 /// a no-op when applied, so a replica that saw the two creations in one order
 /// keeps entries that another drops). The corrected rules fix Q1 and Q3.

@@ -1,5 +1,5 @@
-//! Integration of uploads on the server (`merge-rules.md` §9–§10) and of
-//! downloads on a client (§12), on small hand-made histories.
+//! Integration of uploads on the server (`docs/merge.md` §8–§9) and of
+//! downloads on a client (§11), on small hand-made histories.
 
 mod support_merge;
 

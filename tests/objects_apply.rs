@@ -1,4 +1,4 @@
-//! Applying instructions to the object state (`merge-rules.md` §13), and its
+//! Applying instructions to the object state (`docs/merge.md` §12), and its
 //! rendering in the vectors' `final-state.json` form.
 
 mod support_merge;

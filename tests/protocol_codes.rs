@@ -100,7 +100,7 @@ fn suggestions_follow_the_code_table() {
     );
 }
 
-/// The spec's §9 example body, byte for byte (167 bytes, keys sorted).
+/// The example body of `docs/protocol.md` §12, byte for byte (167 bytes, keys sorted).
 #[test]
 fn json_error_body_for_a_code_matches_the_spec_example() {
     let body = JsonErrorBody::for_code(
@@ -163,7 +163,11 @@ fn log_message_bodies_read_like_the_client_reads_them() {
     let body = LogMessageBody::parse(spec).unwrap();
     assert_eq!(body.level, LogLevel::Info);
     assert_eq!(body.co_id.as_deref(), Some("6a2b4f1e9c3d5a7b8c9d0e1f"));
-    assert_eq!(body.to_bytes(), spec.to_vec(), "101-byte example of §9");
+    assert_eq!(
+        body.to_bytes(),
+        spec.to_vec(),
+        "101-byte example of docs/protocol.md §12"
+    );
     assert_eq!(
         LogMessageBody::parse(br#"{"msg":"x"}"#).unwrap().level,
         LogLevel::Debug

@@ -1,4 +1,4 @@
-//! The worked example of the protocol spec (§9), message by message.
+//! The worked example of `docs/protocol.md` §12, message by message.
 
 use ros::protocol::{
     ClientMessage, Compression, ErrorCode, Limits, LogLevel, LogMessageBody, ProtocolVersion,
@@ -7,11 +7,11 @@ use ros::protocol::{
 
 const V14: ProtocolVersion = ProtocolVersion::MAX;
 
-/// The 44-byte changeset of `changeset-format.md` §9.1 as the client sends it.
+/// The 44-byte changeset of `docs/changesets.md` §8.1 as the client sends it.
 const CLIENT_CHANGESET: &str =
     "3F 00 06 50 65 72 73 6F 6E 3F 01 03 5F 69 64 00 00 00 01 01 00 02 00 01 01 3F 02 04 \
     6E 61 6D 65 04 00 01 01 02 00 03 03 41 6E 6E 00";
-/// The same changeset in the server's table-first layout (§9.2).
+/// The same changeset in the server's table-first layout (`docs/changesets.md` §8.2).
 const SERVER_CHANGESET: &str =
     "3F 00 06 50 65 72 73 6F 6E 3F 01 03 5F 69 64 3F 02 04 6E 61 6D 65 00 00 00 01 01 00 \
     02 00 01 01 04 00 01 01 02 00 03 03 41 6E 6E 00";

@@ -1,11 +1,11 @@
-//! Every protocol error the sync server can raise (sync-protocol.md §6.4),
+//! Every protocol error the sync server can raise (docs/protocol.md §9.3),
 //! provoked once against a real `ros serve` on loopback. Each test checks the
 //! code, its level (session ident 0 for connection-level 1xx, the session's for
 //! 2xx), the form the negotiated version reads (JSON_ERROR with the code
 //! table's `action` and `tryAgain` from 7, plain ERROR below 4), that no code
-//! of §6.5 ever arrives, that a session-level error frees its ident after UNBIND,
+//! of §9.4 ever arrives, that a session-level error frees its ident after UNBIND,
 //! and that the server keeps serving afterwards. Token problems are answered at
-//! the upgrade (§1.6): close 4001/4002 from protocol 8, HTTP 401/403 before.
+//! the upgrade (§2.4): close 4001/4002 from protocol 8, HTTP 401/403 before.
 //!
 //! Client messages are written as raw bytes, exactly as they travel.
 
@@ -115,7 +115,7 @@ async fn upgrade(server: &SyncServer, token: &str, protocols: &str) -> Result<Co
     let chosen = response.headers()["Sec-WebSocket-Protocol"]
         .to_str()
         .unwrap();
-    // Clients accept only one of their own tokens back (§1.4).
+    // Clients accept only one of their own tokens back (§2.3).
     assert!(protocols.split(", ").any(|p| p == chosen), "{chosen}");
     let number = chosen.rsplit(['#', '/']).next().unwrap().parse().unwrap();
     let version = ProtocolVersion::new(number).unwrap();
@@ -148,14 +148,14 @@ async fn refused(server: &SyncServer, token: &str, protocols: &str) -> (u16, Str
     }
 }
 
-/// Fails for codes a client of `version` must never get (§6.4 "never send",
-/// §6.5 aborts); 203 is the token error of protocol ≤ 3 clients (§8.5).
+/// Fails for codes a client of `version` must never get (§9.3 "never send",
+/// §9.4 aborts); 203 is the token error of protocol ≤ 3 clients (§2.4).
 fn assert_sendable(code: u32, version: ProtocolVersion) {
     let known = ErrorCode::from_number(code).unwrap_or_else(|| panic!("unknown code {code}"));
     let legacy_token_error = version.get() <= 3 && known == ErrorCode::BadAuthentication;
     assert!(
         legacy_token_error || known.suggestion().is_some(),
-        "{known} must never be sent (§6.5)"
+        "{known} must never be sent (docs/protocol.md §9.4)"
     );
 }
 
@@ -262,7 +262,7 @@ impl Conn {
     }
 
     /// Ends a session that got a session error: anything but UNBIND is
-    /// ignored now (§3.4), and UNBIND is answered by nothing (no UNBOUND).
+    /// ignored now (§5.1), and UNBIND is answered by nothing (no UNBOUND).
     async fn unbind_failed(&mut self, session: u64) {
         self.send(upload(session, (0, 0), 0, &[])).await;
         self.send(unbind(session)).await;
@@ -571,7 +571,7 @@ async fn bad_upload_cursors_are_209_and_210() {
     let (schema, objects) = (changeset(1), changeset(2));
     conn.send(upload(1, (1, 0), 0, &[(1, 0, &schema)])).await;
     conn.acknowledged(1, 1).await;
-    // Each row of §4.4, on a binding whose download cursor is server version 1.
+    // Each row of §7.1, on a binding whose download cursor is server version 1.
     let refused = [
         // 1: the progress goes back within the binding.
         (ErrorCode::BadClientVersion, upload(1, (0, 0), 0, &[])),

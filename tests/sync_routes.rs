@@ -1,7 +1,7 @@
 //! A complete sync flow through every way into `ros serve`: the proxy over HTTP
 //! and over HTTPS, the sync listener, a `network.url_prefix`, a custom
 //! `network.authorization_header_name`, the SDKs' app route and the legacy
-//! `/realm-sync/%2F…` route (`sync-protocol.md` §1). Then what surrounds a
+//! `/realm-sync/%2F…` route (`docs/protocol.md` §2). Then what surrounds a
 //! connection: `sync.max_connections`, `sync.max_protocol_version`, and SIGTERM
 //! with clients connected (ERROR 100 with tryAgain, exit 0, history kept).
 //!
@@ -54,7 +54,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 type Socket = WebSocketStream<Box<dyn Io>>;
 
-/// Where the access token travels (§1.3).
+/// Where the access token travels (§2.2).
 #[derive(Clone, Copy, Debug)]
 enum TokenPlace {
     /// `?baas_at=<token>`, raw, as current SDKs send it.
@@ -126,7 +126,7 @@ fn client_tls(ca_pem: &str) -> Arc<rustls::ClientConfig> {
     )
 }
 
-/// Every version a current client offers, newest first (§1.2, §1.4).
+/// Every version a current client offers, newest first (§2.1, §2.3).
 fn offered() -> String {
     (2..=14)
         .rev()
@@ -256,7 +256,7 @@ impl Peer {
                 }
                 ServerMessage::Download(d) => {
                     assert_eq!(d.session, self.session, "{}", self.name);
-                    // The client's own DOWNLOAD checks (§4.5), the ones this flow can break.
+                    // The client's own DOWNLOAD checks (§8.3), the ones this flow can break.
                     let n = self.name;
                     assert!(
                         d.latest.version >= self.latest.version,

@@ -2,7 +2,7 @@
 //! fresh `ros serve`: the recorded client messages, in their order, with the
 //! file idents and salts our server assigned substituted. Every server message
 //! must parse as a realm-core client parses it and pass the client's DOWNLOAD
-//! checks (sync-protocol.md §4.5); the fresh client must end in the recorded
+//! checks (docs/protocol.md §8.3); the fresh client must end in the recorded
 //! `final-state.json`, and our server's history must be realm-core's, byte for
 //! byte (the same transforms, in the same order).
 
@@ -30,7 +30,7 @@ const SESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors/
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-/// What a client remembers of its session to check the next DOWNLOAD (§4.5).
+/// What a client remembers of its session to check the next DOWNLOAD (§8.3).
 #[derive(Default, Debug)]
 struct Progress {
     latest: u64,
@@ -136,7 +136,7 @@ impl Replay {
         }
     }
 
-    /// The client's DOWNLOAD checks of sync-protocol.md §4.5.
+    /// The client's DOWNLOAD checks of docs/protocol.md §8.3.
     fn check_download(&mut self, d: &ros::protocol::Download) {
         let p = &self.progress;
         let n = &self.name;

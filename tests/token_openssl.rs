@@ -1,6 +1,6 @@
 //! Our signatures are standard RSA-SHA256 (PKCS#1 v1.5): the `openssl` command line
-//! verifies them. And realm-core's own legacy test token (sync-protocol.md
-//! Appendix B) verifies with our verifier.
+//! verifies them. And realm-core's own legacy test token (docs/protocol.md
+//! §11.3) verifies with our verifier.
 
 use std::path::Path;
 use std::process::Command;
@@ -134,7 +134,7 @@ fn realm_core_test_token_verifies_with_its_key() {
     assert_eq!(claims.app_id(), Some("io.realm.Test"));
     assert_eq!(claims.path(), None);
     assert_eq!(claims.kind(), TokenKind::Access);
-    // No path does not make it an admin token here (sync-protocol.md §8.3, ours).
+    // No path does not make it an admin token here (docs/protocol.md §11.2, ours).
     assert!(!claims.is_admin());
 }
 

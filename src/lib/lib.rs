@@ -1,7 +1,7 @@
 //! `ros`: a self-hosted Realm Object Server.
 //!
 //! The library holds every rule; the `ros` binary in `src/bin/ros/` only parses
-//! arguments, calls one operation here and formats its result. See `design.md` for the
+//! arguments, calls one operation here and formats its result. See `docs/architecture.md` for the
 //! module map: a module only uses the modules below it in that table's order.
 
 pub mod admin;

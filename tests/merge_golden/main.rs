@@ -1,9 +1,9 @@
-//! Every golden case of `merge-rules.md` §16 (G1–G11 with their variants, and
-//! the §16.1 table), all of them realm-core's own output.
+//! Every golden case of `docs/merge.md` §15 (G1–G11 with their variants, and
+//! the §15 table), all of them realm-core's own output.
 //!
 //! Each case is merged in both directions (A local / B incoming, then B local /
 //! A incoming): realm-core gives the exact mirror image, so must we, byte for
-//! byte. Where the spec gives bytes, the inputs are decoded from them and the
+//! byte. Where a case has recorded bytes, the inputs are decoded from them and the
 //! outputs compared with them; where the case can be applied, both orders
 //! (base + A + B′ and base + B + A′) must give the same state, and the stated one.
 
@@ -34,7 +34,7 @@ pub(crate) fn d(timestamp: u64, file_ident: u64) -> Discriminant {
 }
 
 /// "3F 00 …" to bytes; a leading `…` stands for the shared `Person` + `tags`
-/// string table of §16 (`3F 00 06 Person 3F 01 04 tags`).
+/// string table of the §15 golden cases (`3F 00 06 Person 3F 01 04 tags`).
 pub(crate) fn hex(text: &str) -> Vec<u8> {
     let text = text.replace('…', "3F 00 06 50 65 72 73 6F 6E 3F 01 04 74 61 67 73");
     text.split_whitespace()

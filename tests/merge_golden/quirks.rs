@@ -1,6 +1,6 @@
 //! Two combinations where realm-core's rules (which these are) let replicas
 //! diverge, found by the convergence simulation and not listed in
-//! `merge-rules.md` §15. They pin our reference behaviour; real clients do the
+//! `docs/merge.md` §14. They pin our reference behaviour; real clients do the
 //! same, so a server cannot repair them alone.
 
 use ros::changeset::{Changeset, CollectionType as CT, Payload};

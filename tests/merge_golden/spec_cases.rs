@@ -1,4 +1,4 @@
-//! §16 G1–G6 and their variants.
+//! §15 G1–G6 and their variants.
 
 use ros::changeset::Payload;
 use serde_json::{json, Value as Json};

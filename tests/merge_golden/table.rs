@@ -1,4 +1,4 @@
-//! §16.1: the one-line cases (A local `(100, 2)`, B incoming `(200, 3)` unless
+//! §15: the one-line cases (A local `(100, 2)`, B incoming `(200, 3)` unless
 //! the row says otherwise), all realm-core's output.
 
 use ros::changeset::{

@@ -1,4 +1,4 @@
-//! §16.1, list rows: plain lists and lists of embedded objects, including the
+//! §15, list rows: plain lists and lists of embedded objects, including the
 //! nested move of quirk Q1.
 
 use ros::changeset::{CollectionType as CT, Payload};

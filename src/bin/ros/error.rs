@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-/// The exit codes of design.md's CLI conventions.
+/// The exit codes of the CLI conventions (docs/architecture.md, "One library, one thin binary").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     /// Success.

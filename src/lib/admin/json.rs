@@ -1,5 +1,5 @@
 //! The JSON shapes of users, as the original's HTTP API named their fields
-//! (ros-behaviour.md §5.1) plus ours (`disabled`, `created_at`). The admin API, the
+//! (docs/original-server.md §5.1) plus ours (`disabled`, `created_at`). The admin API, the
 //! original's `/auth/users` routes and `ros user --format json` all print these, and
 //! the CLI's HTTP client reads them back; documented in `docs/openapi.yaml` and
 //! `docs/cli-json.md`.

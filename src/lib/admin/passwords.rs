@@ -13,7 +13,7 @@ use super::store::{millis, AdminStore};
 use super::users::{require_user, NewUser, User, PASSWORD_PROVIDER};
 use crate::token::UserId;
 
-/// The original's auto-created admin account (ros-behaviour.md §4.1).
+/// The original's auto-created admin account (docs/original-server.md §4).
 pub const DEFAULT_ADMIN_USERNAME: &str = "realm-admin";
 /// The environment variable whose value becomes that account's password.
 pub const DEFAULT_PASSWORD_ENV: &str = "ROS_DEFAULT_PASSWORD";

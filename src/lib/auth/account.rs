@@ -1,5 +1,5 @@
 //! The original's account routes, minus HTTP: password changes, user lookups,
-//! `PUT /auth/users`, user deletion and token revocation (ros-behaviour.md §2.3,
+//! `PUT /auth/users`, user deletion and token revocation (docs/original-server.md §2.3,
 //! §2.5, §3.4). Each checks its caller: admins act for everyone, users for
 //! themselves.
 

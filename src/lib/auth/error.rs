@@ -1,5 +1,5 @@
 //! Why an authentication operation refused, in the original's terms: each variant
-//! maps to one of its problem codes (ros-behaviour.md §2.2) at the HTTP edge.
+//! maps to one of its problem codes (docs/original-server.md §2.2) at the HTTP edge.
 
 use crate::admin::{AdminError, TokenRejected};
 use crate::token::SignError;

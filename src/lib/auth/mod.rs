@@ -1,7 +1,7 @@
 //! Authentication: logging in with the password provider, buying access tokens
 //! with refresh tokens, and deciding who an HTTP request's token speaks for.
 //!
-//! The rules are the original server's (ros-behaviour.md §2.4, §3, §4.1) over our
+//! The rules are the original server's (docs/original-server.md §2.4, §3, §4) over our
 //! admin store and tokens; HTTP is not spoken here, so the original's `/auth`
 //! routes, the admin API and the app-services API to come share one implementation.
 //! Every method blocks (SQLite, argon2): async callers use a blocking thread.

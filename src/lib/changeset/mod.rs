@@ -5,7 +5,7 @@
 //! table of interned strings. This module holds the model ([`Instruction`] and its
 //! parts), the codec ([`decode`], [`encode`]) and two renderings ([`render::to_text`]
 //! for the text vectors, [`render::to_json`] for scripts). The byte format and every
-//! validation rule come from `spec/changeset-format.md`.
+//! validation rule come from `docs/changesets.md`.
 //!
 //! Modelling choices, made for the merge engine that rewrites these instructions:
 //! * Instructions hold their strings by value ([`ByteString`], shared, cheap to

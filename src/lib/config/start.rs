@@ -1,4 +1,4 @@
-//! The original 3.x `ros start` flags (ros-behaviour.md §1.2), turned into the same
+//! The original 3.x `ros start` flags (docs/original-server.md §1), turned into the same
 //! overrides and environment that `ros serve` reads, so both commands share every
 //! check. Validation messages are the original's, since scripts may match them.
 

@@ -1,4 +1,4 @@
-//! The original's account routes (ros-behaviour.md §2.3, §2.5): user lookups,
+//! The original's account routes (docs/original-server.md §2.3, §2.5): user lookups,
 //! `PUT`/`DELETE /auth/users`, password changes and token revocation.
 
 use std::collections::BTreeMap;

@@ -55,7 +55,7 @@ impl ApiState {
 const REALM_TOKEN_HEADER: &str = "x-realm-access-token";
 
 /// The token of a request: the configured header, else `Authorization` (with or
-/// without `Bearer `), else `X-Realm-Access-Token` (ros-behaviour.md §2.1).
+/// without `Bearer `), else `X-Realm-Access-Token` (docs/original-server.md §2.1).
 pub fn request_token(headers: &HeaderMap, configured: Option<&HeaderName>) -> Option<String> {
     let names = configured
         .into_iter()

@@ -1,4 +1,4 @@
-//! `POST /auth` (ros-behaviour.md §2.4): password login and registration, and
+//! `POST /auth` (docs/original-server.md §2.4): password login and registration, and
 //! refresh token → access token (with `path`) or user token (without).
 
 use std::time::{Instant, SystemTime};

@@ -1,4 +1,4 @@
-//! The original's error body (ros-behaviour.md §2.2): `{type, title, status,
+//! The original's error body (docs/original-server.md §2.2): `{type, title, status,
 //! detail?, code?, invalid_params?}` with `Content-Type: application/json`.
 //! Realm problems carry a `type` URL and a numeric `code` that SDKs key off;
 //! throttling, body size and internal errors are plain problems without either.

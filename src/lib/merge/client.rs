@@ -1,4 +1,4 @@
-//! The client's side of the same merge (`merge-rules.md` §12): downloaded server
+//! The client's side of the same merge (`docs/merge.md` §11): downloaded server
 //! changesets are rebased over the client's own changesets that the server had
 //! not integrated yet, keeping a reciprocal form of each.
 
@@ -19,7 +19,7 @@ pub struct LocalChangeset {
     pub reciprocal: Changeset,
 }
 
-/// One changeset of a DOWNLOAD message (`sync-protocol.md` §4.2).
+/// One changeset of a DOWNLOAD message (`docs/protocol.md` §4.4).
 #[derive(Clone, Copy, Debug)]
 pub struct Download<'a> {
     pub server_version: u64,
@@ -37,7 +37,7 @@ pub struct Download<'a> {
 /// changesets the server had not integrated when it produced them
 /// (`client_version > last_integrated_client_version`, non-empty), and comes
 /// back in the form to apply to the local state. Grouping is realm-core's form
-/// and gives what one download at a time gives (the server side's §9.4
+/// and gives what one download at a time gives (the server side's §8.4
 /// argument); a client that was offline meets each local changeset once per
 /// group instead of once per download. The reciprocal forms in `local` are
 /// updated only if every download merges.

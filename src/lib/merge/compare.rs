@@ -1,4 +1,4 @@
-//! The comparisons the rules are written in (`merge-rules.md` §5).
+//! The comparisons the rules are written in (`docs/merge.md` §4).
 //!
 //! Instructions hold their names by value, so every comparison is by content, as
 //! realm-core's `MergeUtils` compares resolved strings across changesets.

@@ -1,4 +1,4 @@
-//! The tie-break order between concurrent changesets (`merge-rules.md` §3).
+//! The tie-break order between concurrent changesets (`docs/merge.md` §2).
 
 /// Origin timestamp, then origin file ident; there is no third key. Every peer
 /// computes the same discriminant for a changeset, so every peer breaks ties the

@@ -1,5 +1,5 @@
 //! The merge driver: every local instruction meets every incoming one, in order
-//! (`merge-rules.md` §4.2), with discards and prepends (§4.4).
+//! (`docs/merge.md` §3.1), with discards and prepends (§3.3).
 
 use std::collections::HashMap;
 
@@ -10,7 +10,7 @@ use super::error::TransformError;
 use super::rules::{merge_pair, Prepend, Side};
 use super::MergeOptions;
 
-/// One changeset taking part in a merge, with its discriminant (§3).
+/// One changeset taking part in a merge, with its discriminant (§2).
 #[derive(Clone, Copy, Debug)]
 pub struct MergeInput<'a> {
     pub changeset: &'a Changeset,
@@ -21,7 +21,7 @@ pub struct MergeInput<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transformed {
     /// The surviving instructions, rewritten; the string table is the input's
-    /// plus any string a rule added (§7 of `changeset-format.md`).
+    /// plus any string a rule added (`docs/changesets.md` §7).
     pub changeset: Changeset,
     /// Whether the merge changed it (realm-core's "dirty"): only modified
     /// reciprocal forms need to be stored.
@@ -52,13 +52,13 @@ pub fn merge(
 /// Which incoming instructions a local one is paired with.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Scan {
-    /// Every one, in order: the spec's double loop (§4.2). Kept as the
+    /// Every one, in order: the double loop of `docs/merge.md` §3.1. Kept as the
     /// reference the unit tests hold the index to.
     #[cfg_attr(not(test), allow(dead_code))]
     Full,
     /// Only those on the same object, plus schema instructions, in order. Every
     /// pair this skips is a no-op: apart from schema instructions (which meet
-    /// everything), every rule of §6–§7 requires both instructions to act on the
+    /// everything), every rule of §5–§6 requires both instructions to act on the
     /// same object. This is realm-core's conflict-group idea (`ChangesetIndex`),
     /// minus links, which no rule looks at.
     Indexed,
@@ -272,7 +272,7 @@ impl Driver<'_> {
             }
             match prepend {
                 None => {}
-                // §4.4: not merged with the current major; later majors meet it.
+                // §3.3: not merged with the current major; later majors meet it.
                 Some(Prepend::Minor(instruction)) => {
                     incoming.insert(s, instruction);
                     self.index = Index::build(&self.incoming);
@@ -281,7 +281,7 @@ impl Driver<'_> {
                         k = 0;
                     }
                 }
-                // §4.4: the new instruction meets the incoming ones after the
+                // §3.3: the new instruction meets the incoming ones after the
                 // current one, then the current major continues.
                 Some(Prepend::Major(instruction)) => {
                     local.insert(*x, instruction);

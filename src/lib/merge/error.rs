@@ -3,13 +3,13 @@
 use crate::changeset::ByteString;
 
 /// Sync protocol error codes a failed integration is reported with
-/// (`sync-protocol.md` §6.4).
+/// (`docs/protocol.md` §9.3).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum SyncErrorCode {
-    /// 209: the upload's cursor does not fit the server history (§4.4).
+    /// 209: the upload's cursor does not fit the server history (`docs/protocol.md` §7.1).
     BadServerVersion,
     /// 212: the changeset cannot be parsed, transformed or applied
-    /// (`merge-rules.md` §9.6).
+    /// (`docs/merge.md` §8.6).
     BadChangeset,
 }
 
@@ -23,7 +23,7 @@ impl SyncErrorCode {
     }
 }
 
-/// A rule of `merge-rules.md` §6–§7, named as the spec numbers it.
+/// A rule of `docs/merge.md` §5–§6, named as that page numbers it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Rule {
     N5,
@@ -45,7 +45,7 @@ pub enum Rule {
 }
 
 /// Two changesets that cannot be reconciled (realm-core's `TransformError`,
-/// `merge-rules.md` §8). Reported to the uploader as `bad_changeset`.
+/// `docs/merge.md` §7). Reported to the uploader as `bad_changeset`.
 #[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
 pub enum TransformError {
     /// The same class was added with different primary keys or kinds (P1).
@@ -85,7 +85,7 @@ pub enum MergeError {
     Transform(#[from] TransformError),
     /// The upload claims to build on server versions the history does not have,
     /// or on ones older than the client's reciprocal history starts
-    /// (`merge-rules.md` §9.1).
+    /// (`docs/merge.md` §8.1).
     #[error(
         "last integrated server version {last_integrated} outside {base}..={current} \
          (reciprocal history starts at {reciprocal_base})"
@@ -109,7 +109,7 @@ impl MergeError {
 }
 
 impl TransformError {
-    /// Always `bad_changeset` (`merge-rules.md` §8, §9.6).
+    /// Always `bad_changeset` (`docs/merge.md` §7, §8.6).
     pub fn sync_error_code(&self) -> SyncErrorCode {
         SyncErrorCode::BadChangeset
     }

@@ -1,16 +1,16 @@
 //! Operational transformation: merging concurrent changesets exactly as
-//! realm-core does (`spec/merge-rules.md`).
+//! realm-core does (`docs/merge.md`).
 //!
 //! * [`merge`] is realm-core's `Transformer::merge_changesets`: local changesets
 //!   (the major side) and incoming ones (the minor side) are transformed against
-//!   each other in one pass, every pair through the rules of §6–§7 (one small
+//!   each other in one pass, every pair through the rules of §5–§6 (one small
 //!   function per rule, named after it, in `merge/rules/`), with ties broken by
 //!   [`Discriminant`] (origin timestamp, then origin file ident).
-//! * [`integrate_uploads`] is the server's use of it (§9–§10): an upload is
+//! * [`integrate_uploads`] is the server's use of it (§8–§9): an upload is
 //!   rebased over the history entries its client had not seen, in that client
 //!   file's reciprocal form, and the changed reciprocal forms come back for
 //!   storage.
-//! * [`integrate_downloads`] is the client's use (§12), for our own client and
+//! * [`integrate_downloads`] is the client's use (§11), for our own client and
 //!   for tests that simulate real clients.
 //!
 //! Everything here is a pure function over the `changeset` model. Two
@@ -18,7 +18,7 @@
 //! server reports as `bad_changeset` ([`SyncErrorCode`]); untrusted input never
 //! panics (indices and sizes wrap like realm-core's `uint32_t` instead).
 //!
-//! Reference quirks (§15) are decided here: Q1 (nested ArrayMove) follows
+//! Reference quirks (§14) are decided here: Q1 (nested ArrayMove) follows
 //! realm-core unless [`MergeOptions::corrected_nested_move`] is set, Q3
 //! (EraseColumn against concurrent collection writes) unless
 //! [`MergeOptions::corrected_erase_column`] is set; Q2
@@ -27,7 +27,7 @@
 //! depends on them.
 //!
 //! Two more combinations diverge under realm-core's rules, found by our
-//! convergence simulation and not listed in §15; we follow realm-core there
+//! convergence simulation and not listed in §14; we follow realm-core there
 //! (pinned in `tests/merge_golden/quirks.rs`): re-creating the collection a Mixed
 //! slot already holds (a no-op when applied, a fresh collection when it wins a
 //! merge), and a Clear of a collection held as a list element (never shifted
@@ -53,7 +53,7 @@ pub use server::{
     integrate_uploads, History, HistoryEntry, Integration, ReciprocalHistory, Upload,
 };
 
-/// Choices where realm-core's behaviour is a known defect (`merge-rules.md` §15).
+/// Choices where realm-core's behaviour is a known defect (`docs/merge.md` §14).
 ///
 /// The default is bit-compatible with realm-core, which every real client runs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]

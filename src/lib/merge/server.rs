@@ -1,5 +1,5 @@
 //! The server's side: integrating uploaded changesets into the history
-//! (`merge-rules.md` §9, §10).
+//! (`docs/merge.md` §8, §9).
 
 use std::collections::BTreeMap;
 
@@ -10,7 +10,7 @@ use super::driver::{merge, MergeInput};
 use super::error::MergeError;
 use super::MergeOptions;
 
-/// One entry of the server history (§10.1).
+/// One entry of the server history (§9.1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryEntry {
     /// The producer's file ident; 0 for a change made on the server itself.
@@ -24,7 +24,7 @@ pub struct HistoryEntry {
 }
 
 impl HistoryEntry {
-    /// The entry's discriminant (§3): a server-made change counts as file 1.
+    /// The entry's discriminant (§2): a server-made change counts as file 1.
     pub fn discriminant(&self) -> Discriminant {
         Discriminant::of_origin(
             self.origin_timestamp,
@@ -56,7 +56,7 @@ impl<'a> History<'a> {
     }
 }
 
-/// One client file's reciprocal history (§10.2–10.3): for server versions after
+/// One client file's reciprocal history (§9.2–§9.3): for server versions after
 /// `base_version`, the form of a history entry after being transformed against
 /// that client's later uploads. An absent entry means "same as the history"; a
 /// present empty one means "nothing left".
@@ -69,7 +69,7 @@ pub struct ReciprocalHistory {
 
 impl ReciprocalHistory {
     /// Bookkeeping after an upload whose progress cursor says the client has
-    /// integrated `server_version` (§9.5): entries up to it are no longer needed.
+    /// integrated `server_version` (§8.5): entries up to it are no longer needed.
     pub fn advance(&mut self, server_version: u64) {
         if server_version > self.base_version {
             self.entries.retain(|v, _| *v > server_version);
@@ -78,7 +78,7 @@ impl ReciprocalHistory {
     }
 }
 
-/// One changeset of an UPLOAD message (`sync-protocol.md` §4.1).
+/// One changeset of an UPLOAD message (`docs/protocol.md` §4.4).
 #[derive(Clone, Copy, Debug)]
 pub struct Upload<'a> {
     pub client_version: u64,
@@ -100,19 +100,19 @@ pub struct Integration {
 }
 
 /// Integrates the changesets of one UPLOAD from client file `client_file_ident`
-/// (§9.4): each run of consecutive uploads with the same last integrated
+/// (§8.4): each run of consecutive uploads with the same last integrated
 /// server version is merged, as one group, with the history entries its client
-/// had not seen (§9.2: after that version, not produced by this client,
-/// non-empty), in their reciprocal form where this client file has one (§9.3),
+/// had not seen (§8.2: after that version, not produced by this client,
+/// non-empty), in their reciprocal form where this client file has one (§8.3),
 /// ties broken by (origin timestamp, origin file ident).
 ///
-/// Merging a group at once is realm-core's grouped form; §9.4 shows it gives
+/// Merging a group at once is realm-core's grouped form; §8.4 shows it gives
 /// what one upload at a time gives, and it meets each window entry once per
 /// group instead of once per upload (a client that worked offline sends
 /// thousands of changesets on the same base). The history and `reciprocal` are
 /// only read: the caller appends `Integration::entries` (applying each to its
 /// state) and stores the updates, all in one transaction; an error means
-/// nothing of the upload is kept (§9.6).
+/// nothing of the upload is kept (§8.6).
 pub fn integrate_uploads(
     history: History<'_>,
     reciprocal: &ReciprocalHistory,

@@ -1,5 +1,5 @@
 //! The conflict index skips only no-op pairs: on random changesets (valid or
-//! not), the indexed driver gives exactly what the spec's full double loop gives,
+//! not), the indexed driver gives exactly what the full double loop of `docs/merge.md` §3.1 gives,
 //! results and errors alike.
 
 use crate::changeset::{

@@ -1,4 +1,4 @@
-//! List, set and Clear instructions (`merge-rules.md` §13).
+//! List, set and Clear instructions (`docs/merge.md` §12).
 //!
 //! List positions and sizes count every element, unresolved links included, so
 //! they agree with what the merge rules computed.

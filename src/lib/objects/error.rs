@@ -3,11 +3,11 @@
 use crate::changeset::{ByteString, CollectionType, InstructionType, PayloadType, PrimaryKey};
 
 /// The sync protocol error a server sends when an uploaded changeset cannot be
-/// applied (`sync-protocol.md` §6.4 code 212, `bad_changeset`).
+/// applied (`docs/protocol.md` §9.3 code 212, `bad_changeset`).
 pub const BAD_CHANGESET: u16 = 212;
 
 /// An instruction that cannot be applied (realm-core's `BadChangesetError` from
-/// the instruction applier, `merge-rules.md` §13).
+/// the instruction applier, `docs/merge.md` §12).
 #[derive(Clone, PartialEq, Debug, thiserror::Error)]
 #[error("instruction {index} ({}): {kind}", instruction.name())]
 pub struct ApplyError {

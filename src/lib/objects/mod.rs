@@ -5,7 +5,7 @@
 //! and their properties, top-level objects by primary key, field values, lists,
 //! sets, dictionaries, links, embedded objects and counters — and the pure
 //! function that applies a changeset to it ([`apply`]), with the checks of
-//! realm-core's instruction applier (`merge-rules.md` §13). An instruction that
+//! realm-core's instruction applier (`docs/merge.md` §12). An instruction that
 //! does not fit the state is an [`ApplyError`]: the server rejects the upload
 //! with `bad_changeset`, never panics.
 //!

@@ -1,7 +1,7 @@
 //! Resolving a path instruction's location to the place it writes, the way
 //! realm-core's `PathResolver` walks it: from the top-level object through
 //! embedded objects (field names), list positions, dictionary keys and Mixed
-//! nested collections (`merge-rules.md` §13).
+//! nested collections (`docs/merge.md` §12).
 
 use std::collections::BTreeMap;
 

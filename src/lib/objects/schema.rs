@@ -83,7 +83,7 @@ impl Property {
     }
 
     /// Whether AddColumn describes this property again (realm-core compares type,
-    /// collection kind and link target, not nullability; `merge-rules.md` §13, Q4).
+    /// collection kind and link target, not nullability; `docs/merge.md` §12, Q4).
     fn matches(&self, other: &Property) -> bool {
         self.column_type == other.column_type && self.collection_type == other.collection_type
     }

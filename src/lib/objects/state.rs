@@ -50,7 +50,7 @@ impl State {
         Ok(())
     }
 
-    /// Applies one instruction (`merge-rules.md` §13).
+    /// Applies one instruction (`docs/merge.md` §12).
     pub fn apply_instruction(&mut self, instruction: &Instruction) -> Result<(), E> {
         match instruction {
             Instruction::AddTable(i) => self.add_table(i),

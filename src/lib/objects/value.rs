@@ -58,7 +58,7 @@ pub struct Object {
 ///
 /// Links to top-level objects are kept by key and resolved when read: a link
 /// whose target does not exist (erased, or never created) is realm-core's
-/// "unresolved link" to a tombstone (`merge-rules.md` §13). It keeps its place in
+/// "unresolved link" to a tombstone (`docs/merge.md` §12). It keeps its place in
 /// lists, so list positions in instructions stay uncondensed, and it starts
 /// pointing at the object again if that key is created once more.
 #[derive(Clone, Debug)]

@@ -1,5 +1,5 @@
 //! Update and AddInteger, and turning payloads into stored values
-//! (`merge-rules.md` §13; realm-core's `InstructionApplier`).
+//! (`docs/merge.md` §12; realm-core's `InstructionApplier`).
 
 use std::collections::BTreeMap;
 
@@ -113,7 +113,7 @@ fn update_list_element(
 
 /// The value to store where `previous` is, or `None` to leave it: collection
 /// payloads create an empty collection in a Mixed place unless one of that kind
-/// is already there (`changeset-format.md` §4.1: they do not clear). ObjectValue
+/// is already there (`docs/changesets.md` §4.1: they do not clear). ObjectValue
 /// here (a dictionary entry) always stores a new embedded object, as realm-core's
 /// `Dictionary::create_and_insert_linked_object` does.
 pub(crate) fn new_entry(

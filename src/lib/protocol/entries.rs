@@ -19,7 +19,7 @@ pub struct UploadEntry {
     pub origin_timestamp: OriginTimestamp,
     /// 0 from a client's own changes; a subserver would relay others' idents.
     pub origin_file_ident: FileIdent,
-    /// The changeset, encoded as `changeset-format.md` describes.
+    /// The changeset, encoded as `docs/changesets.md` describes.
     pub changeset: Vec<u8>,
 }
 

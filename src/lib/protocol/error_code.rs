@@ -1,4 +1,4 @@
-//! The protocol's error codes (spec §6.4, §6.5): what each means, who sees it,
+//! The protocol's error codes (`docs/protocol.md` §9): what each means, who sees it,
 //! what realm-core clients do with it, and which ones crash them.
 
 use std::fmt;
@@ -59,7 +59,7 @@ pub enum LegacyReaction {
     Abort,
 }
 
-/// What our server puts in a JSON_ERROR for a code (the spec's "Ours" column).
+/// What our server puts in a JSON_ERROR for a code (`docs/protocol.md` §9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Suggestion {
     /// The `action` key.
@@ -189,7 +189,7 @@ impl ErrorCode {
         matches!(self.row().client, ClientErrorKind::Abort)
     }
 
-    /// The client does not suspend the session for these (spec §3.4).
+    /// The client does not suspend the session for these (`docs/protocol.md` §5.1).
     pub const fn session_continues(self) -> bool {
         matches!(self, Self::CompensatingWrite | Self::SchemaVersionChanged)
     }

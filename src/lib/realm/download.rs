@@ -1,4 +1,4 @@
-//! What the next DOWNLOAD of a client file carries (`merge-rules.md` §11): the
+//! What the next DOWNLOAD of a client file carries (`docs/merge.md` §10): the
 //! stored history after its cursor, less its own and empty entries, up to a size
 //! limit, with the cursors the client must persist.
 

@@ -1,4 +1,4 @@
-//! Checking a client's IDENT against the store (`sync-protocol.md` §5.3), in the
+//! Checking a client's IDENT against the store (`docs/protocol.md` §6.3), in the
 //! reference server's order, so each mistake gets the code a real server gives.
 
 use super::{ClientFile, RealmStore};
@@ -41,7 +41,7 @@ pub struct Identified {
 }
 
 impl RealmStore {
-    /// Checks an IDENT (§5.3). The store has no queued uploads of its own (the
+    /// Checks an IDENT (§6.3). The store has no queued uploads of its own (the
     /// actor integrates them before answering), so the threshold is the record.
     pub fn identify(&self, request: &IdentRequest) -> Result<Identified, IdentRefusal> {
         let current = self.current_version();

@@ -1,4 +1,4 @@
-//! Integrating uploads (`merge-rules.md` §9): each client file's changesets are
+//! Integrating uploads (`docs/merge.md` §8): each client file's changesets are
 //! merged with the history they had not seen, applied to the object state and
 //! appended to the history, all of one batch in one transaction.
 
@@ -89,7 +89,7 @@ impl From<IntegrateRefusal> for Failure {
 impl RealmStore {
     /// Integrates `uploads` in order in one durable transaction and answers each.
     /// An upload that is refused is left out and the batch is retried without
-    /// it (§9.6), so one bad client never blocks the others. A storage error
+    /// it (§8.6), so one bad client never blocks the others. A storage error
     /// leaves the store as it was before the call.
     pub fn integrate(
         &mut self,

@@ -1,6 +1,6 @@
 //! The per-Realm store: one SQLite database per Realm holding its history, its
 //! client files with their reciprocal histories, and its materialized object
-//! state (`merge-rules.md` §10, `sync-protocol.md` §5.2).
+//! state (`docs/merge.md` §9, `docs/protocol.md` §6.2).
 //!
 //! A [`RealmStore`] is owned by exactly one thread (the Realm's actor in `sync`):
 //! every method blocks on SQLite. Durability is the point of the design: the
@@ -44,7 +44,7 @@ use crate::merge::{HistoryEntry, MergeOptions};
 use crate::objects::State;
 
 /// Client file idents 0 and 1 are reserved (1 is the server itself); the first
-/// client gets 2 (`sync-protocol.md` §3.3.1).
+/// client gets 2 (`docs/protocol.md` §6.4).
 pub const FIRST_CLIENT_FILE_IDENT: u64 = 2;
 
 /// Everything the store keeps about one history entry except its changeset.
@@ -62,7 +62,7 @@ pub struct EntryMeta {
     pub cumulative: u64,
 }
 
-/// One client file's record (`merge-rules.md` §10.2).
+/// One client file's record (`docs/merge.md` §9.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientFile {
     pub ident: u64,
@@ -102,7 +102,7 @@ const SNAPSHOT_EVERY: u64 = 2_000;
 pub struct RealmStore {
     conn: Connection,
     path: PathBuf,
-    /// The salt this opening gives every entry it appends (§5.1).
+    /// The salt this opening gives every entry it appends (`docs/protocol.md` §6.1).
     salt: i64,
     meta: Vec<EntryMeta>,
     clients: HashMap<u64, ClientFile>,

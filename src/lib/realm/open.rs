@@ -216,7 +216,7 @@ impl RealmStore {
     }
 
     /// Allocates a new client file ident with a random salt, durably: the
-    /// record is committed before this returns (`sync-protocol.md` §3.3.1).
+    /// record is committed before this returns (`docs/protocol.md` §6.4).
     pub fn allocate_client_file(&mut self) -> Result<ClientFile, RealmError> {
         let file = ClientFile {
             ident: self.next_ident,

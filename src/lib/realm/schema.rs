@@ -3,7 +3,7 @@
 //! together with the version bump, so a crash leaves a whole version behind. A
 //! released migration is never edited; later formats append to [`MIGRATIONS`].
 //!
-//! The tables follow `merge-rules.md` §10; docs/sync.md describes them for
+//! The tables follow `docs/merge.md` §9; docs/sync.md describes them for
 //! operators and backup tools.
 
 use rusqlite::{Connection, TransactionBehavior};

@@ -1,5 +1,5 @@
 //! Partition values, the way current SDKs name a Realm in BIND: the value rendered
-//! as MongoDB Extended JSON (sync-protocol.md §3.2.1), such as `"tasks"`,
+//! as MongoDB Extended JSON (docs/protocol.md §4.3), such as `"tasks"`,
 //! `{"$oid":"5f1e…"}`, `{"$numberLong":"42"}` or `null`.
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Realm paths, the original server's way of naming a Realm (ros-behaviour.md §5.2):
+//! Realm paths, the original server's way of naming a Realm (docs/original-server.md §5.2):
 //! `/<user id>/tasks`, `/shared/board`, with `~` standing for the requesting user.
 
 use std::fmt;

@@ -40,7 +40,7 @@ pub enum MarkerError {
     },
 }
 
-/// Entries that only the original server's roots contain (ros-behaviour.md §6.1).
+/// Entries that only the original server's roots contain (docs/original-server.md §6).
 const FOREIGN_ENTRIES: [&str; 3] = ["sync", "realms/__admin.realm", "internal_data"];
 
 /// Reads the root's marker and checks that it is one this binary knows; writes the

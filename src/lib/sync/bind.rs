@@ -1,5 +1,5 @@
-//! Who may open which Realm: the checks of a BIND (`sync-protocol.md` §3.2.1,
-//! §8.5). The token was accepted at the upgrade; here the Realm's name is
+//! Who may open which Realm: the checks of a BIND (`docs/protocol.md` §4.3,
+//! §2.4). The token was accepted at the upgrade; here the Realm's name is
 //! checked, a user's own `/~/` Realm is registered with them as owner on first
 //! use, and the permission rules decide the session's rights.
 

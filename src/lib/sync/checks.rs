@@ -1,4 +1,4 @@
-//! The cursor checks a session runs on every UPLOAD (`sync-protocol.md` §4.4),
+//! The cursor checks a session runs on every UPLOAD (`docs/protocol.md` §7.1),
 //! in the reference server's order, so each mistake gets the code a real
 //! server gives. Pure functions over plain numbers: easy to read and test.
 

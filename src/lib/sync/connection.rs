@@ -1,5 +1,5 @@
 //! One client connection: reads messages, runs each session's rules
-//! (`sync-protocol.md` §3), and writes what sessions and Realm actors produce.
+//! (`docs/protocol.md` §4), and writes what sessions and Realm actors produce.
 //!
 //! A connection is one task. Everything slow happens elsewhere: Realm actors
 //! integrate, allocate and fetch, and answer with [`Event`]s, so this loop
@@ -31,7 +31,7 @@ use crate::protocol::{
 use crate::realm::{ClientUpload, IdentRefusal, IdentRequest, IntegrateRefusal, UploadedChangeset};
 
 /// How long a connection that got a connection-level error waits for its client
-/// to hang up before it drops the socket itself (§3.3.5).
+/// to hang up before it drops the socket itself (§9.1).
 const LINGER: Duration = Duration::from_secs(10);
 
 /// Why the loop ends.
@@ -94,7 +94,7 @@ pub(crate) async fn run(
                     deadline = Instant::now() + idle;
                     conn.on_bytes(&bytes).await;
                 }
-                // Text frames are ignored, as realm-core does (§1.7); pings count
+                // Text frames are ignored, as realm-core does (§3); pings count
                 // as activity.
                 Some(Ok(Message::Text(_) | Message::Ping(_) | Message::Pong(_))) => {
                     deadline = Instant::now() + idle;
@@ -284,7 +284,7 @@ impl Connection {
         }
         let Some(caller) = self.caller.clone() else {
             // Only protocol ≤ 3 connections get here without a token, and for
-            // them 203 is the token error (§8.5).
+            // them 203 is the token error (§2.4).
             self.session_error(ident, ErrorCode::BadAuthentication, "no valid access token");
             return;
         };

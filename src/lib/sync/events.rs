@@ -54,7 +54,7 @@ pub(crate) enum Event {
     /// The Realm at this registry key has a new latest version.
     Advanced { realm: u64 },
     /// Another connection bound a client file this connection had bound: this
-    /// connection is presumed dead (`sync-protocol.md` §3.1) and closes.
+    /// connection is presumed dead (`docs/protocol.md` §5.1) and closes.
     Superseded { file_ident: u64 },
 }
 

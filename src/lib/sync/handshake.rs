@@ -1,5 +1,5 @@
 //! Protocol-version negotiation on the `Sec-WebSocket-Protocol` header
-//! (sync-protocol.md §1.4): pick the highest version both sides support and answer
+//! (docs/protocol.md §2.3): pick the highest version both sides support and answer
 //! in the separator style the client used.
 
 use std::ops::RangeInclusive;

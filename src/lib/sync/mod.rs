@@ -1,5 +1,5 @@
 //! The sync service: the WebSocket routes Realm clients connect to, their
-//! sessions, and one actor per open Realm (`sync-protocol.md`, checklist §10).
+//! sessions, and one actor per open Realm (`docs/protocol.md`).
 //!
 //! How a message travels, from the top down:
 //! * [`routes`](routes.rs) admits a connection at the upgrade: protocol version,

@@ -1,5 +1,5 @@
 //! The writing half of a connection: one message at a time, PONG ahead of
-//! everything queued (`sync-protocol.md` §3.6), and a bound on the bytes a
+//! everything queued (`docs/protocol.md` §5.3), and a bound on the bytes a
 //! client may leave unread before it is cut off (a slow reader must not grow
 //! the server's memory).
 

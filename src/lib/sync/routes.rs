@@ -1,10 +1,10 @@
-//! The sync routes (design.md): `/realm-sync` (with or without a query string),
+//! The sync routes (docs/architecture.md): `/realm-sync` (with or without a query string),
 //! `/realm-sync/<encoded path>` (the original's form) and the route current SDKs
 //! use, `/api/client/v2.0/app/<app id>/realm-sync`, all after the optional
 //! `network.url_prefix`.
 //!
 //! The upgrade is where a connection is admitted: the protocol version is
-//! negotiated, the token checked (`sync-protocol.md` §1.3, §1.6: `baas_at`
+//! negotiated, the token checked (`docs/protocol.md` §2.2, §2.4: `baas_at`
 //! taken raw, then the authorization header), and the connection counted.
 
 use std::sync::Arc;
@@ -93,7 +93,7 @@ fn token_of(
 }
 
 /// A refused token: the WebSocket close code and the HTTP status with the same
-/// meaning (§1.6), and why.
+/// meaning (§2.4), and why.
 fn refusal(error: &AuthError) -> (u16, StatusCode, String) {
     match error {
         AuthError::Token(TokenRejected::UserDisabled(_) | TokenRejected::Revoked) => {
@@ -203,7 +203,7 @@ fn with_protocol(mut response: Response, negotiated: &Negotiated) -> Response {
 }
 
 /// Protocol 8 and later learn about HTTP-level problems from a close code sent
-/// right after the upgrade (§1.6).
+/// right after the upgrade (§2.4).
 async fn close_with(mut socket: WebSocket, code: u16, reason: String) {
     // Close reasons are limited to 123 bytes by RFC 6455.
     let mut reason = reason;

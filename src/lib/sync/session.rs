@@ -1,4 +1,4 @@
-//! One session's state on the server (`sync-protocol.md` §3.4, §5.2): where it
+//! One session's state on the server (`docs/protocol.md` §5.1, §6.2): where it
 //! is in its binding, its cursors, and what it waits for.
 
 use super::checks::{Cursor, UploadContext};
@@ -37,7 +37,7 @@ pub(crate) struct Session {
     pub upload: UploadContext,
     /// A Fetch is with the actor.
     pub fetching: bool,
-    /// At least one DOWNLOAD went out in this binding (§3.3.2).
+    /// At least one DOWNLOAD went out in this binding (§8).
     pub sent_download: bool,
     /// The latest MARK request and the server version it must be answered at.
     pub mark: Option<(RequestIdent, u64)>,

@@ -9,7 +9,7 @@ use super::access::Access;
 use super::id::{SessionId, UserId};
 use super::random::random_bytes;
 
-/// The identity of the admin token (ros-behaviour.md §3.2).
+/// The identity of the admin token (docs/original-server.md §3.2).
 pub const ADMIN_IDENTITY: &str = "__admin";
 /// The `app_id` of tokens minted for users when the request names none.
 pub const DEFAULT_APP_ID: &str = "io.realm.Auth";
@@ -251,7 +251,7 @@ impl Claims {
 
     /// Whether the token speaks for an admin: the admin token always; other kinds
     /// only through their own flag (never because a path is missing, unlike
-    /// realm-core's compatibility rule, sync-protocol.md §8.3).
+    /// realm-core's compatibility rule, docs/protocol.md §11.2).
     pub fn is_admin(&self) -> bool {
         self.is_admin
     }

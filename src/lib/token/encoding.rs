@@ -1,6 +1,6 @@
 //! Base64 as the token forms need it. Emitting is exact (standard with padding for
 //! the legacy form, base64url without padding for JWTs); reading is as lenient as
-//! realm-core's decoder (sync-protocol.md §8.2): either alphabet, padding optional,
+//! realm-core's decoder (docs/protocol.md §11.1): either alphabet, padding optional,
 //! space, TAB and LF skipped. A token that one client library accepts is thus
 //! accepted here too.
 

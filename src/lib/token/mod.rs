@@ -1,5 +1,5 @@
 //! Signed tokens: the access, refresh and admin tokens this server hands out and
-//! accepts, in both forms clients speak (sync-protocol.md §8.2, ros-behaviour.md §3).
+//! accepts, in both forms clients speak (docs/protocol.md §11.1, docs/original-server.md §3).
 //!
 //! * Legacy: `base64(JSON) ":" base64(RSA-SHA256 signature over those JSON bytes)`,
 //!   the original server's layout, field names and order.

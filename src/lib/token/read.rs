@@ -1,5 +1,5 @@
 //! The JSON payload as we accept it: either spelling of each key
-//! (sync-protocol.md §8.3), in document order so a later duplicate wins and
+//! (docs/protocol.md §11.2), in document order so a later duplicate wins and
 //! `access` lists accumulate; unknown keys are skipped; a known key with the wrong
 //! JSON type is an error.
 

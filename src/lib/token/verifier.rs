@@ -40,7 +40,7 @@ struct Framed<'a> {
 }
 
 enum SignedBytes<'a> {
-    /// The legacy form signs the decoded JSON bytes (sync-protocol.md Appendix B).
+    /// The legacy form signs the decoded JSON bytes (docs/protocol.md §11.3).
     Payload,
     /// A JWT signs the text `header.payload` as sent.
     Text(&'a str),

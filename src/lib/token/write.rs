@@ -1,7 +1,7 @@
 //! The JSON payload as we emit it, exactly.
 //!
 //! The legacy form uses the original server's field names and order
-//! (ros-behaviour.md §3.2: `app_id`, `identity`, `access`, `salt`, `expires`, then
+//! (docs/original-server.md §3.2: `app_id`, `identity`, `access`, `salt`, `expires`, then
 //! the kind's own fields), compact as Node's `JSON.stringify` made it; JWTs use the
 //! claim names SDKs and realm-core read (`sub`, `typ`, `exp`, `iat`, ...).
 //! Ours in both: `sid`, the refresh session id.
@@ -99,7 +99,7 @@ struct JwtPayload<'a> {
 }
 
 /// The exact JSON bytes of a JWT payload. `iat` and `exp` are required: SDKs abort
-/// on a JWT without them (app-services-api.md §6.4).
+/// on a JWT without them (docs/original-server.md §3.3).
 pub(crate) fn jwt_json(claims: &Claims) -> Result<Vec<u8>, SignError> {
     let (Some(iat), Some(exp)) = (claims.issued_at, claims.expires) else {
         return Err(SignError::JwtNeedsTimes);

@@ -5,7 +5,7 @@ use ros::merge::{integrate_downloads, Download};
 use super::{options_trace, Failure, Sim};
 
 impl Sim<'_> {
-    /// The client integrates one DOWNLOAD (§12).
+    /// The client integrates one DOWNLOAD (§11).
     pub(super) fn deliver_download(&mut self, c: usize) -> Result<(), Failure> {
         let options = self.config.options;
         let Some(client) = self.clients.get_mut(c) else {

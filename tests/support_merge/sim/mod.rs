@@ -1,6 +1,6 @@
 //! A simulated server and clients exchanging changesets through connections
 //! that delay, reorder (across connections), drop and reconnect, each side
-//! merging with the library the way realm-core does (`merge-rules.md` §9, §12).
+//! merging with the library the way realm-core does (`docs/merge.md` §8, §11).
 
 use std::collections::{BTreeMap, VecDeque};
 

@@ -5,7 +5,7 @@ use ros::merge::{integrate_uploads, History, ReciprocalHistory, Upload};
 use super::{ClientFile, DownloadMessage, Entry, Failure, Sim};
 
 impl Sim<'_> {
-    /// The server integrates one UPLOAD (§9.4, §9.5).
+    /// The server integrates one UPLOAD (§8.4, §8.5).
     pub(super) fn deliver_upload(&mut self, c: usize) -> Result<(), Failure> {
         let Some(client) = self.clients.get_mut(c) else {
             return Ok(());
@@ -77,7 +77,7 @@ impl Sim<'_> {
         Ok(())
     }
 
-    /// The server sends what the client has not seen (§11).
+    /// The server sends what the client has not seen (§10).
     pub(super) fn push(&mut self, c: usize) {
         let Some(client) = self.clients.get_mut(c).filter(|c| c.connected) else {
             return;

@@ -1,4 +1,4 @@
-//! `ros start`: the original 3.x server's flags (ros-behaviour.md §1.2), mapped onto
+//! `ros start`: the original 3.x server's flags (docs/original-server.md §1), mapped onto
 //! `ros serve`, so scripts written for the original keep working.
 
 use std::path::PathBuf;

@@ -1,5 +1,5 @@
 //! Why a sharing operation refused, with the original's status codes (the
-//! `statusCode` a management-Realm object gets, ros-behaviour.md §5.5).
+//! `statusCode` a management-Realm object gets, docs/original-server.md §5.3).
 
 use crate::admin::AdminError;
 use crate::realm_id::{IdError, RealmId};

@@ -1,5 +1,5 @@
-//! A DOWNLOAD on the client: the checks of `sync-protocol.md` §4.5, then the
-//! merge with local changesets the server had not seen (`merge-rules.md` §12).
+//! A DOWNLOAD on the client: the checks of `docs/protocol.md` §8.3, then the
+//! merge with local changesets the server had not seen (`docs/merge.md` §11).
 //! Pure functions; `RealmClient` commits their result only when all succeed.
 
 use crate::changeset::{decode, Changeset};
@@ -17,7 +17,7 @@ fn broken(rule: u8, detail: String) -> Violation {
     }
 }
 
-/// §4.5 rules 2–12 for `d`, given the client's last integrated progress `prev`,
+/// §8.3 rules 2–12 for `d`, given the client's last integrated progress `prev`,
 /// its newest version and its own file ident. (Rule 1, the session state, is
 /// the caller's; 13 and 14 are the parser's.)
 pub fn check_download(

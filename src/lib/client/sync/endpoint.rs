@@ -1,5 +1,5 @@
 //! Where and how a [`super::Wire`] connects: the sync route, the token, the
-//! offered protocol versions and the TLS trust (`sync-protocol.md` §1.2–§1.4).
+//! offered protocol versions and the TLS trust (`docs/protocol.md` §2.1–§2.3).
 
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use super::errors::ConnectError;
 /// The subprotocol prefix of partition-based sync.
 const PREFIX: &str = "com.mongodb.realm-sync";
 
-/// Where the access token travels in the upgrade request (§1.3).
+/// Where the access token travels in the upgrade request (§2.2).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum TokenPlace {
     /// `?baas_at=<token>` appended to the path verbatim, not percent-encoded,
@@ -56,7 +56,7 @@ pub struct Endpoint {
     /// Bound on DNS + TCP + TLS + upgrade together (realm-core: 120 s).
     pub connect_timeout: Duration,
     /// How long `connect` waits after the upgrade for a Close frame, the way
-    /// servers refuse tokens from protocol 8 on (§1.6). Zero skips the wait; a
+    /// servers refuse tokens from protocol 8 on (§2.4). Zero skips the wait; a
     /// later close still arrives through `recv`.
     pub close_wait: Duration,
 }

@@ -86,7 +86,7 @@ pub enum WireError {
     /// The connection was already closed (code, reason as received).
     #[error("the connection is closed ({code} {reason:?})")]
     Closed { code: u16, reason: String },
-    /// A PONG whose timestamp is not the outstanding PING's (§7.1: a protocol violation).
+    /// A PONG whose timestamp is not the outstanding PING's (§10: a protocol violation).
     #[error("PONG {got} does not answer PING {expected:?}")]
     UnexpectedPong { expected: Option<i64>, got: i64 },
 }
@@ -94,38 +94,38 @@ pub enum WireError {
 /// A rule of the protocol the server broke, named as the spec names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServerRule {
-    /// §4.5 rule n: a DOWNLOAD's progress or entries.
+    /// §8.3 rule n: a DOWNLOAD's progress or entries.
     Download(u8),
-    /// §3.3.1: IDENT from the server only after a BIND that asked for it; ident ≥ 1, salt ≠ 0.
+    /// §6.4: IDENT from the server only after a BIND that asked for it; ident ≥ 1, salt ≠ 0.
     ServerIdent,
-    /// §3.3.3: MARK only after IDENT, ident in (last answered, last sent].
+    /// §4.2: MARK only after IDENT, ident in (last answered, last sent].
     Mark,
-    /// §3.3.4: UNBOUND only after UNBIND.
+    /// §4.2: UNBOUND only after UNBIND.
     Unbound,
-    /// §6.1: codes 100–199 with session 0, 200–299 with a session.
+    /// §9.1: codes 100–199 with session 0, 200–299 with a session.
     ErrorLevel,
-    /// §6.2: a JSON_ERROR body the client cannot read.
+    /// §9.2: a JSON_ERROR body the client cannot read.
     JsonErrorBody,
-    /// §3.3.8: LOG_MESSAGE JSON and level.
+    /// §4.2: LOG_MESSAGE JSON and level.
     LogMessage,
     /// A message for a session this client did not bind on this connection.
     Session,
-    /// §7.1: PONG without the matching PING.
+    /// §10: PONG without the matching PING.
     Pong,
 }
 
 impl fmt::Display for ServerRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Download(n) => write!(f, "§4.5 rule {n}"),
-            Self::ServerIdent => f.write_str("§3.3.1 (IDENT)"),
-            Self::Mark => f.write_str("§3.3.3 (MARK)"),
-            Self::Unbound => f.write_str("§3.3.4 (UNBOUND)"),
-            Self::ErrorLevel => f.write_str("§6.1 (error level)"),
-            Self::JsonErrorBody => f.write_str("§6.2 (JSON_ERROR body)"),
-            Self::LogMessage => f.write_str("§3.3.8 (LOG_MESSAGE)"),
-            Self::Session => f.write_str("§3.1 (session ident)"),
-            Self::Pong => f.write_str("§7.1 (PONG)"),
+            Self::Download(n) => write!(f, "docs/protocol.md §8.3 rule {n}"),
+            Self::ServerIdent => f.write_str("docs/protocol.md §4.2 (IDENT)"),
+            Self::Mark => f.write_str("docs/protocol.md §4.2 (MARK)"),
+            Self::Unbound => f.write_str("docs/protocol.md §4.2 (UNBOUND)"),
+            Self::ErrorLevel => f.write_str("docs/protocol.md §9.1 (error level)"),
+            Self::JsonErrorBody => f.write_str("docs/protocol.md §9.2 (JSON_ERROR body)"),
+            Self::LogMessage => f.write_str("docs/protocol.md §4.2 (LOG_MESSAGE)"),
+            Self::Session => f.write_str("docs/protocol.md §5.1 (session ident)"),
+            Self::Pong => f.write_str("docs/protocol.md §10 (PONG)"),
         }
     }
 }

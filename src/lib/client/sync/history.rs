@@ -1,5 +1,5 @@
 //! The client's history and progress, and what the next UPLOAD carries
-//! (`sync-protocol.md` §4.1, `merge-rules.md` §12).
+//! (`docs/protocol.md` §4.4, `docs/merge.md` §11).
 //!
 //! Every local commit and every integrated DOWNLOAD that moves the download
 //! cursor is one client version, as in realm-core, where each is a write

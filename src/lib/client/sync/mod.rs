@@ -10,9 +10,9 @@
 //!   It keeps what a realm-core client keeps — file ident and salt, history with
 //!   origin timestamps and base server versions, download/upload progress,
 //!   reciprocal forms of unacknowledged local changesets, the object state — and
-//!   runs the session in realm-core's order (`sync-protocol.md` §3.5): BIND,
-//!   IDENT, MARK and UPLOAD, DOWNLOADs checked (§4.5) and merged
-//!   (`merge-rules.md` §12), UNBIND.
+//!   runs the session in realm-core's order (`docs/protocol.md` §5.2): BIND,
+//!   IDENT, MARK and UPLOAD, DOWNLOADs checked (§8.3) and merged
+//!   (`docs/merge.md` §11), UNBIND.
 //!
 //! Unlike realm-core the client does nothing on its own: no timers, no
 //! reconnects, no upload delay. Each step is a call, so a test decides what

@@ -18,7 +18,7 @@ use super::history::{
     SyncProgress,
 };
 
-/// Where a binding is (`sync-protocol.md` §3.5).
+/// Where a binding is (`docs/protocol.md` §5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     /// BIND asked for a file ident; waiting for the server's IDENT.
@@ -63,7 +63,7 @@ pub struct RealmClient {
     pub(crate) state: State,
     pub(crate) last_timestamp: OriginTimestamp,
     pub(crate) binding: Option<Binding>,
-    /// MARK request idents grow over the client object's life (§3.2.4).
+    /// MARK request idents grow over the client object's life (§4.1).
     pub(crate) last_mark: RequestIdent,
 }
 

@@ -1,5 +1,5 @@
-//! What the client does with each server message (`sync-protocol.md` §3.3,
-//! §4.5, §6.1). [`RealmClient::handle`] only changes the client; messages the
+//! What the client does with each server message (`docs/protocol.md` §4.2,
+//! §8.3, §9.1). [`RealmClient::handle`] only changes the client; messages the
 //! client must send in reply (IDENT, JSON_ERROR) are the async layer's.
 
 use crate::protocol::{
@@ -123,7 +123,7 @@ impl RealmClient {
             ident: ident.file_ident,
             salt: ident.file_ident_salt,
         };
-        // A new identity starts from nothing on the server's side (§3.3.1).
+        // A new identity starts from nothing on the server's side (§6.4).
         self.identity = Some(identity);
         self.progress = SyncProgress::default();
         Ok(Received::Ident(identity))
@@ -142,7 +142,7 @@ impl RealmClient {
         self.integrate_download(d)
     }
 
-    /// §4.5 checks, merge, apply, and the new progress, all or nothing. Does
+    /// §8.3 checks, merge, apply, and the new progress, all or nothing. Does
     /// not look at the session (rule 1); [`RealmClient::handle`] does.
     pub fn integrate_download(&mut self, d: &Download) -> Result<Received, SyncError> {
         let own = self.identity.map_or(FileIdent::ZERO, |i| i.ident);
@@ -202,7 +202,7 @@ impl RealmClient {
         }
     }
 
-    /// §6.1: the code's level must match the session field; a session error
+    /// §9.1: the code's level must match the session field; a session error
     /// suspends the binding except 231/236, which let the session go on.
     fn server_error(
         &mut self,

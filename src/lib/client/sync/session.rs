@@ -1,4 +1,4 @@
-//! The session steps on a [`Wire`], in realm-core's order (§3.5): BIND, IDENT,
+//! The session steps on a [`Wire`], in realm-core's order (§5.2): BIND, IDENT,
 //! then MARK and UPLOAD while DOWNLOADs are integrated, and UNBIND.
 
 use crate::protocol::{
@@ -13,7 +13,7 @@ use super::realm_client::{Binding, Phase, RealmClient};
 use super::receive::Received;
 use super::wire::{Incoming, Wire};
 
-/// JSON_ERROR from the client exists from protocol 7 (§3.2.7).
+/// JSON_ERROR from the client exists from protocol 7 (§4.1).
 const CLIENT_JSON_ERROR_SINCE: u8 = 7;
 
 impl RealmClient {
@@ -131,7 +131,7 @@ impl RealmClient {
     }
 
     /// Sends the next UPLOAD if there is anything to upload or to acknowledge
-    /// (§3.2.3), compressed by the writers' rule; returns whether one was sent.
+    /// (§4.1), compressed by the writers' rule; returns whether one was sent.
     pub async fn upload(&mut self, wire: &mut Wire) -> Result<bool, SyncError> {
         let Some(mut upload) = self.next_upload()? else {
             return Ok(false);
@@ -277,7 +277,7 @@ impl RealmClient {
     }
 }
 
-/// The writers' rule (§2.4): compress bodies over 1 KiB when that is smaller.
+/// The writers' rule (§3): compress bodies over 1 KiB when that is smaller.
 /// The body is measured by serializing the message uncompressed once.
 pub(super) fn compression_for(
     upload: &Upload,

@@ -3,7 +3,7 @@
 //!
 //! Like realm-core's client, the wire never sends WebSocket pings or close
 //! frames of its own (dropping a [`Wire`] just closes the socket), ignores text
-//! frames, and uses the sync-level PING/PONG for liveness (§1.7, §7).
+//! frames, and uses the sync-level PING/PONG for liveness (§3, §10).
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -20,7 +20,7 @@ use crate::protocol::{ClientMessage, Limits, Millis, Ping, ProtocolVersion, Serv
 
 /// Close code standing for "the connection ended without a close frame" (RFC 6455).
 const ABNORMAL_CLOSURE: u16 = 1006;
-/// Close code standing for "a close frame without a status" (RFC 6455, realm-core §1.6).
+/// Close code standing for "a close frame without a status" (RFC 6455, `docs/protocol.md` §2.4).
 const NO_STATUS: u16 = 1005;
 
 /// What `recv` hands back.

@@ -1,4 +1,4 @@
-//! List erasure rules P18–P21 (`merge-rules.md` §7.2 "Lists"): an erased
+//! List erasure rules P18–P21 (`docs/merge.md` §6.4): an erased
 //! element takes writes to it along, later elements shift down.
 
 use crate::changeset::Instruction;

@@ -1,4 +1,4 @@
-//! Object and field rules P4–P7 (`merge-rules.md` §7.2 "Objects", "Fields").
+//! Object and field rules P4–P7 (`docs/merge.md` §6.2, §6.3).
 
 use crate::changeset::{Instruction, Payload, UpdateTarget};
 

@@ -1,4 +1,4 @@
-//! List rules P13–P21 (`merge-rules.md` §7.2 "Lists"). All act only on
+//! List rules P13–P21 (`docs/merge.md` §6.4). All act only on
 //! instructions in the same container; "prior" is `prior_size`.
 
 use crate::changeset::{ElementPath, Instruction, UpdateTarget};

@@ -1,9 +1,9 @@
-//! `merge_pair`: one instruction of each side meets (`merge-rules.md` §4.3).
+//! `merge_pair`: one instruction of each side meets (`docs/merge.md` §3.2).
 //!
-//! The rule files follow the spec's families: [`nested`] (§6), [`schema`],
-//! [`fields`], [`lists`], [`erase`] and [`sets`] (§7.2). Each rule is a small
-//! function named after its number, taking its two instructions in the spec's
-//! roles.
+//! The rule files follow the families of `docs/merge.md`: [`nested`] (§5), [`schema`],
+//! [`fields`], [`lists`], [`erase`] and [`sets`] (§6). Each rule is a small
+//! function named after its number, taking its two instructions in the roles of
+//! `docs/merge.md` §3.2.
 
 mod erase;
 mod fields;
@@ -29,14 +29,14 @@ pub(crate) struct Side<'a> {
 }
 
 impl Side<'_> {
-    /// Whether this side's changeset is older (`d(self) < d(other)`, §3).
+    /// Whether this side's changeset is older (`d(self) < d(other)`, §2).
     fn older_than(&self, other: &Side<'_>) -> bool {
         self.discriminant < other.discriminant
     }
 }
 
 /// An instruction a rule synthesised, to go immediately before the current
-/// instruction of one side (only P8 does this, §4.4).
+/// instruction of one side (only P8 does this, §3.3).
 pub(crate) enum Prepend {
     Major(Instruction),
     Minor(Instruction),
@@ -78,7 +78,7 @@ pub(crate) fn merge_pair(
     }
 }
 
-/// The same-level rule for `left` (higher tag) and `right` (§7.1 matrix). Returns
+/// The same-level rule for `left` (higher tag) and `right` (§6 matrix). Returns
 /// an instruction to prepend before `right`.
 fn same_level(
     left: &mut Side<'_>,
@@ -118,7 +118,7 @@ fn same_level(
         (T::SetErase, T::Clear) => sets::p27(left, right),
         (T::SetErase, T::SetInsert) => sets::p28(left, right),
         (T::SetErase, T::SetErase) => sets::p29(left, right),
-        // Every other pair is a no-op (§7.1 "–"): CreateObject and AddInteger
+        // Every other pair is a no-op (§6: pairs not listed): CreateObject and AddInteger
         // commute with themselves, nested rules cover the rest, and EraseColumn
         // leaves AddInteger alone (quirk Q3).
         _ => {}
@@ -127,7 +127,7 @@ fn same_level(
 }
 
 /// Keeps the newer of two conflicting instructions: discards `a` if its changeset
-/// is older, else `b` (the "else" branch also covers equal discriminants, §3).
+/// is older, else `b` (the "else" branch also covers equal discriminants, §2).
 fn keep_newer(a: &mut Side<'_>, b: &mut Side<'_>) {
     if a.older_than(b) {
         a.discarded = true;

@@ -1,5 +1,5 @@
 //! Nested rules: the outer instruction has the strictly shorter OT path
-//! (`merge-rules.md` §6). They only ever change or discard the inner one —
+//! (`docs/merge.md` §5). They only ever change or discard the inner one —
 //! except realm-core's nested ArrayMove (quirk Q1).
 
 use crate::changeset::{Instruction, PathElement, Payload};

@@ -1,4 +1,4 @@
-//! Schema rules P1–P3, P8–P12 (`merge-rules.md` §7.2 "Schema").
+//! Schema rules P1–P3, P8–P12 (`docs/merge.md` §6.1).
 
 use crate::changeset::{ColumnType, EraseColumn, Instruction, TableType};
 
@@ -75,7 +75,7 @@ pub(super) fn p3(l: &mut Side<'_>, r: &mut Side<'_>) {
 
 /// P8 AddColumn × EraseTable: a link property added to a class whose target the
 /// other side erased is erased before the class goes (the EraseColumn is
-/// prepended to the EraseTable's changeset, §4.4), and the AddColumn dropped.
+/// prepended to the EraseTable's changeset, §3.3), and the AddColumn dropped.
 /// Returns the instruction to prepend before `r`.
 pub(super) fn p8(l: &mut Side<'_>, r: &mut Side<'_>) -> Option<Instruction> {
     let (Instruction::AddColumn(add), Instruction::EraseTable(erase)) =

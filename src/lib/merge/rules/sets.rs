@@ -1,4 +1,4 @@
-//! Clear and set rules P22–P29 (`merge-rules.md` §7.2 "Clear and sets").
+//! Clear and set rules P22–P29 (`docs/merge.md` §6.5).
 
 use crate::changeset::{CollectionType, Instruction, Payload};
 
@@ -74,7 +74,7 @@ pub(super) fn p28(l: &mut Side<'_>, r: &mut Side<'_>) {
 
 /// P29 SetErase × SetErase of the same value: the older erase goes. realm-core
 /// compares the values here with raw in-memory equality (quirk Q2, effectively
-/// arbitrary for strings); we use `same_payload` as the spec recommends. The
+/// arbitrary for strings); we use `same_payload` (`docs/merge.md` §14). The
 /// final state is the same either way.
 pub(super) fn p29(l: &mut Side<'_>, r: &mut Side<'_>) {
     if same_path(l.instruction, r.instruction) && same_set_value(l, r) {

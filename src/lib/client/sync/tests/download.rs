@@ -1,4 +1,4 @@
-//! DOWNLOADs: the §4.5 checks, integration into the state, merging with local
+//! DOWNLOADs: the §8.3 checks, integration into the state, merging with local
 //! changes the server had not seen, and failures.
 
 use super::*;
@@ -163,7 +163,7 @@ fn every_4_5_rule_is_checked_and_named() {
         match feed(&mut client, d) {
             Err(SyncError::Protocol(v)) => {
                 assert_eq!(v.rule, ServerRule::Download(rule), "{v}");
-                assert!(v.to_string().contains(&format!("§4.5 rule {rule}")), "{v}");
+                assert!(v.to_string().contains(&format!("§8.3 rule {rule}")), "{v}");
             }
             other => panic!("rule {rule}: {other:?}"),
         }

@@ -1,4 +1,4 @@
-//! The upgrade request: URL, token placement, offered versions (§1.2–§1.4).
+//! The upgrade request: URL, token placement, offered versions (§2.1–§2.3).
 
 use crate::client::sync::{ConnectError, Endpoint, TokenPlace};
 

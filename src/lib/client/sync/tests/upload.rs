@@ -1,4 +1,4 @@
-//! Local commits and the UPLOADs built from them (§4.1, §3.2.3).
+//! Local commits and the UPLOADs built from them (§4.4, §4.1).
 
 use super::*;
 use crate::changeset::{decode, Changeset};
