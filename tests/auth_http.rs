@@ -2,7 +2,7 @@
 //! in both body forms, refresh tokens traded for access and user tokens, the
 //! problem JSON of every refusal, the body limit, and the proxy serving the same.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::http::{serve_site, Api};

@@ -2,7 +2,7 @@
 //! `docs/openapi.yaml`: user lookups, `PUT`/`DELETE /auth/users`, password changes
 //! and token revocation, with who may do what.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::http::{serve_site, Answer, Api};

@@ -3,7 +3,7 @@
 //! rotation still verifies through `auth.previous_public_key_paths`; and failed
 //! logins are throttled per username and per client address, then recover.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};

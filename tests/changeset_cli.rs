@@ -2,7 +2,7 @@
 //! vectors' `.txt` listing, the JSON lists the same instructions, hex and binary
 //! input (file or standard input) give the same result, bad input a clear error.
 
-mod support;
+use crate::support;
 
 use std::io::Write as _;
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 
 use ros::changeset::{decode, DecodeErrorKind as K, Field, InstructionType as T, PayloadType};
 
-mod changeset_support;
+use crate::changeset_support;
 
 use changeset_support::{at, bytes, err, instr, TABLE, UPDATE_PREFIX};
 

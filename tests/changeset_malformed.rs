@@ -5,7 +5,7 @@ use ros::changeset::{
     decode_with_limits, DecodeErrorKind as K, Field, InstructionType as T, IntWidth, Limits, Record,
 };
 
-mod changeset_support;
+use crate::changeset_support;
 
 use changeset_support::{at, bytes, err, instr, TABLE, UPDATE_PREFIX};
 

@@ -9,8 +9,7 @@ use std::path::Path;
 use ros::changeset::{self, Layout};
 use ros::protocol::{ClientMessage, Limits, ServerMessage};
 
-#[path = "support/captures.rs"]
-mod captures;
+use crate::support::captures;
 
 const SESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors/sessions");
 

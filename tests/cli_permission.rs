@@ -2,7 +2,7 @@
 //! and online through a running server's admin API (with the admin token and with
 //! a user's own token), in JSON and table output, with their exit codes.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Output, Stdio};
 

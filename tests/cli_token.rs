@@ -2,7 +2,7 @@
 //! its rotation on a running server, minted tokens of both forms verified by the
 //! `openssl` command line with the public key alone, and `inspect`'s exit codes.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! running server's admin API, in table and JSON output; the confirmation and
 //! password rules for scripts; the exit codes.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! when `NO_COLOR` is set: the real binary with its output in a file or a pipe, and
 //! (where util-linux `script` gives a pseudo-terminal) on a terminal.
 
-mod support;
+use crate::support;
 
 use std::net::TcpListener;
 use std::path::Path;

@@ -7,7 +7,7 @@
 //! `CONVERGE_SEEDS=N` sets the number of seeds per test; `CONVERGE_SEED=N` runs
 //! only seed N (and prints what it did). A failing seed is printed for replay.
 
-mod support_merge;
+use crate::support_merge;
 
 use ros::merge::MergeOptions;
 use support_merge::gen::Profile;

@@ -5,7 +5,7 @@
 //!   reproduces that history instruction for instruction and byte for byte, and
 //!   the uploads the fresh client never saw come out empty.
 
-mod support_merge;
+use crate::support_merge;
 
 use std::collections::{BTreeMap, BTreeSet};
 

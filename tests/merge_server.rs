@@ -1,7 +1,7 @@
 //! Integration of uploads on the server (`docs/merge.md` §8–§9) and of
 //! downloads on a client (§11), on small hand-made histories.
 
-mod support_merge;
+use crate::support_merge;
 
 use std::collections::BTreeMap;
 

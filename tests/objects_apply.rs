@@ -1,7 +1,7 @@
 //! Applying instructions to the object state (`docs/merge.md` §12), and its
 //! rendering in the vectors' `final-state.json` form.
 
-mod support_merge;
+use crate::support_merge;
 
 use ros::changeset::{CollectionType as CT, ColumnType, Payload, PrimaryKeyType};
 use ros::objects::{apply, final_state, ApplyErrorKind, State};

@@ -3,7 +3,7 @@
 //! every request and response body against `docs/openapi.yaml`; also proves that
 //! every documented admin operation was driven.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

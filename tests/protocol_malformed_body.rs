@@ -1,6 +1,6 @@
 //! Malformed bodies, compressed bodies and changeset entries: the exact error and offset.
 
-mod protocol_support;
+use crate::protocol_support;
 
 use protocol_support::*;
 

@@ -1,6 +1,6 @@
 //! Malformed head lines and message kinds: the exact error, field and offset.
 
-mod protocol_support;
+use crate::protocol_support;
 
 use protocol_support::*;
 

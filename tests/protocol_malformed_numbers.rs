@@ -1,6 +1,6 @@
 //! Malformed numbers in head lines: the exact error, field and offset.
 
-mod protocol_support;
+use crate::protocol_support;
 
 use protocol_support::*;
 

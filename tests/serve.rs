@@ -2,7 +2,7 @@
 //! directly and through the HTTP and HTTPS proxies, the sync routes' WebSocket
 //! upgrade, the root lock, override precedence, and a clean exit on SIGTERM.
 
-mod support;
+use crate::support;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! offers accepted twice, expired and revoked. Every body is checked against
 //! `docs/openapi.yaml` by the client.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::http::{serve_site, Answer, Api};

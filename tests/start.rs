@@ -2,7 +2,7 @@
 //! as the original did, the public listener takes `-a`/`-p`, and bad values get the
 //! original's messages.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 

@@ -3,7 +3,7 @@
 //! reconnecting client resumes from its cursor, and in a seeded 50-client run
 //! every acknowledged changeset is in the Realm's history exactly once.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 

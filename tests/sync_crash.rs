@@ -2,10 +2,10 @@
 //! acknowledged changeset is in the history exactly once, every Realm file
 //! passes SQLite's integrity check, and the clients converge.
 //!
-//! 20 trials here; `CRASH_TRIALS=100 cargo test --test sync_crash` is the
+//! 20 trials here; `CRASH_TRIALS=100 cargo test --test testsuite sync_crash` is the
 //! soak run.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -9,7 +9,7 @@
 //!
 //! Client messages are written as raw bytes, exactly as they travel.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, SystemTime};
 

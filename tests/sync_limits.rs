@@ -2,7 +2,7 @@
 //! Realms are closed (their store written and released), and a client that
 //! stops reading is cut off instead of growing the server's memory.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

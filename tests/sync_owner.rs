@@ -2,7 +2,7 @@
 //! them as its owner, before any access token for it was asked for; someone
 //! else's home is refused and registers nothing.
 
-mod support;
+use crate::support;
 
 use ros::changeset::Changeset;
 use ros::client::sync::{Endpoint, RealmClient, SyncError, Wire};

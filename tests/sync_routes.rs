@@ -11,7 +11,7 @@
 //! carrying them back; B's DOWNLOADs carry both, with A's file ident as origin,
 //! before B's MARK is answered; PING gets PONG with the same timestamp.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

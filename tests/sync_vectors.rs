@@ -6,7 +6,7 @@
 //! `final-state.json`, and our server's history must be realm-core's, byte for
 //! byte (the same transforms, in the same order).
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -7,8 +7,7 @@
 //! outputs compared with them; where the case can be applied, both orders
 //! (base + A + B′ and base + B + A′) must give the same state, and the stated one.
 
-#[path = "../support_merge/mod.rs"]
-mod support_merge;
+use crate::support_merge;
 
 mod generated;
 mod quirks;

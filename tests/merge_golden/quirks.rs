@@ -8,8 +8,8 @@ use ros::merge::{merge, MergeInput};
 use ros::objects::{final_state, State};
 use serde_json::{json, Value as Json};
 
-use crate::support_merge::build::*;
-use crate::*;
+use super::support_merge::build::*;
+use super::*;
 
 /// Applies `base`, then `first` and `second`; returns Person[1].any.
 fn any_after(

@@ -3,8 +3,8 @@
 use ros::changeset::Payload;
 use serde_json::{json, Value as Json};
 
-use crate::support_merge::build::*;
-use crate::*;
+use super::support_merge::build::*;
+use super::*;
 
 // ---- G1 -------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ use ros::merge::TransformError;
 use ros::objects::{ApplyErrorKind, State};
 use serde_json::{json, Value as Json};
 
-use crate::support_merge::build::*;
-use crate::*;
+use super::support_merge::build::*;
+use super::*;
 
 pub(super) const A: (u64, u64) = (100, 2);
 pub(super) const B: (u64, u64) = (200, 3);

@@ -6,9 +6,9 @@ use ros::merge::MergeOptions;
 use ros::objects::{ApplyErrorKind, State};
 use serde_json::{json, Value as Json};
 
+use super::support_merge::build::*;
 use super::table::{pet, pet_names, pets, row, row_at, tag, A, B};
-use crate::support_merge::build::*;
-use crate::*;
+use super::*;
 
 #[test]
 fn moves_of_the_same_element_keep_the_newer() {

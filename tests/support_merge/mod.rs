@@ -6,8 +6,7 @@
 #![allow(dead_code)]
 
 pub mod build;
-#[path = "../support/captures.rs"]
-mod captures;
+use crate::support::captures;
 pub mod gen;
 mod gen_mixed;
 mod gen_schema;
