@@ -129,10 +129,9 @@ pub fn server_url(config: &Config) -> Option<String> {
     let port = if listen.port != 0 {
         listen.port
     } else {
-        // The lock records sync, http, then the proxies (`BoundAddresses::all`).
         crate::root::lock_holder(&config.storage.root_path)?
-            .addresses
-            .get(1)?
+            .listeners
+            .get("network.http")?
             .port()
     };
     let ip = match listen.address {

@@ -144,8 +144,9 @@ pub struct Network {
     /// `network.http.*`: the http service (default 127.0.0.1:27080).
     pub http: Listen,
     /// `network.authorization_header_name`: an extra header that carries the Realm
-    /// token when a proxy in front owns `Authorization` (seed 003). Lower case.
-    pub authorization_header_name: Option<String>,
+    /// token when a proxy in front owns `Authorization` (seed 003). Already a
+    /// header name, so no reader parses it again.
+    pub authorization_header_name: Option<axum::http::HeaderName>,
     /// `network.url_prefix`: a path prefix in front of every route, such as
     /// `/my/url/prefix` (seed 003). Starts with `/`, no trailing `/`.
     pub url_prefix: Option<String>,
@@ -304,4 +305,18 @@ pub struct Overrides {
     pub port: Option<String>,
     /// `--log-level`: `logging.level`.
     pub log_level: Option<String>,
+    /// Keys set by other flags (`ros start`'s HTTPS, log file and token flags),
+    /// reported under the flag's name.
+    pub settings: Vec<FlagSetting>,
+}
+
+/// One configuration key a command-line flag sets. It is read as the flag layer
+/// (above the environment), so a finding about it names the flag the operator
+/// typed, never a variable they did not set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagSetting {
+    pub key: super::schema::Key,
+    /// The flag as typed, e.g. `--https-port`.
+    pub flag: &'static str,
+    pub value: String,
 }

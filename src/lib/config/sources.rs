@@ -295,4 +295,15 @@ pub fn flags(overrides: &Overrides, cwd: &Path, layer: &mut Layer, out: &mut Raw
             out.push((bad.problem, origin));
         }
     }
+    for setting in &overrides.settings {
+        let origin = Origin::Flag(setting.flag);
+        if let Err(bad) = layer.set(
+            setting.key,
+            Input::Text(&setting.value),
+            cwd,
+            origin.clone(),
+        ) {
+            out.push((bad.problem, origin));
+        }
+    }
 }

@@ -1,10 +1,11 @@
 //! The original 3.x `ros start` flags (docs/original-server.md §1), turned into the same
-//! overrides and environment that `ros serve` reads, so both commands share every
-//! check. Validation messages are the original's, since scripts may match them.
+//! flag layer that `ros serve`'s flags fill, so both commands share every check and
+//! a finding names the flag the operator typed. Validation messages are the original's, since scripts may match them.
 
 use std::path::{Path, PathBuf};
 
-use super::{LogLevel, Overrides};
+use super::schema::Key;
+use super::{FlagSetting, LogLevel, Overrides};
 
 /// What the operator typed after `ros start`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,8 +39,6 @@ pub struct StartPlan {
     /// Generate the key pair when both files are missing (the original's default).
     pub auto_keygen: bool,
     pub overrides: Overrides,
-    /// `ROS_*` settings for what has no `serve` flag (HTTPS, the log file).
-    pub settings: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,31 +89,55 @@ pub fn plan_start(flags: &StartFlags, cwd: &Path) -> Result<StartPlan, StartErro
             .unwrap_or_else(|| root.join("keys/auth.pub")),
     );
     let mut settings = Vec::new();
-    let mut set = |key: &str, value: String| settings.push((format!("ROS_{key}"), value));
+    let mut set = |key: Key, flag: &'static str, value: String| {
+        settings.push(FlagSetting { key, flag, value });
+    };
     if flags.https {
         port(&flags.https_port).ok_or_else(|| StartError::HttpsPort(flags.https_port.clone()))?;
         let key = flags.https_key.as_ref().ok_or(StartError::HttpsKey)?;
         let cert = flags.https_cert.as_ref().ok_or(StartError::HttpsCert)?;
-        set("PROXY__HTTPS__ENABLE", "true".into());
-        set("PROXY__HTTPS__LISTEN_ADDRESS", flags.https_address.clone());
-        set("PROXY__HTTPS__LISTEN_PORT", flags.https_port.clone());
+        set(Key::ProxyHttpsEnable, "--https", "true".into());
         set(
-            "PROXY__HTTPS__PRIVATE_KEY_PATH",
+            Key::ProxyHttpsListenAddress,
+            "--https-address",
+            flags.https_address.clone(),
+        );
+        set(
+            Key::ProxyHttpsListenPort,
+            "--https-port",
+            flags.https_port.clone(),
+        );
+        set(
+            Key::ProxyHttpsPrivateKeyPath,
+            "--https-key",
             cwd.join(key).display().to_string(),
         );
         set(
-            "PROXY__HTTPS__CERTIFICATE_PATH",
+            Key::ProxyHttpsCertificatePath,
+            "--https-cert",
             cwd.join(cert).display().to_string(),
         );
     }
     if let Some(log) = &flags.logfile {
-        set("LOGGING__PATH", cwd.join(log).display().to_string());
+        set(
+            Key::LoggingPath,
+            "--logfile",
+            cwd.join(log).display().to_string(),
+        );
     }
     if let Some(text) = &flags.access_token_ttl {
-        set("AUTH__ACCESS_TOKEN_TTL", ttl(text, "access-token-ttl")?);
+        set(
+            Key::AuthAccessTokenTtl,
+            "--access-token-ttl",
+            ttl(text, "access-token-ttl")?,
+        );
     }
     if let Some(text) = &flags.refresh_token_ttl {
-        set("AUTH__REFRESH_TOKEN_TTL", ttl(text, "refresh-token-ttl")?);
+        set(
+            Key::AuthRefreshTokenTtl,
+            "--refresh-token-ttl",
+            ttl(text, "refresh-token-ttl")?,
+        );
     }
     Ok(StartPlan {
         overrides: Overrides {
@@ -124,12 +147,12 @@ pub fn plan_start(flags: &StartFlags, cwd: &Path) -> Result<StartPlan, StartErro
             listen: Some(flags.address.clone()),
             port: Some(flags.port.clone()),
             log_level: Some(flags.loglevel.clone()),
+            settings,
         },
         root,
         private_key,
         public_key,
         auto_keygen: flags.auto_keygen,
-        settings,
     })
 }
 
@@ -156,7 +179,7 @@ mod tests {
         assert_eq!(plan.root, Path::new("/srv/./data"));
         assert_eq!(plan.private_key, Path::new("/srv/./data/keys/auth.key"));
         assert_eq!(plan.overrides.port.as_deref(), Some("9080"));
-        assert!(plan.settings.is_empty());
+        assert!(plan.overrides.settings.is_empty());
     }
 
     #[test]
@@ -207,18 +230,19 @@ mod tests {
             ..flags()
         };
         let plan = plan_start(&f, Path::new("/srv")).unwrap();
-        let get = |k: &str| {
-            plan.settings
+        let get = |k: Key| {
+            plan.overrides
+                .settings
                 .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.as_str())
+                .find(|s| s.key == k)
+                .map(|s| (s.flag, s.value.as_str()))
         };
-        assert_eq!(get("ROS_PROXY__HTTPS__ENABLE"), Some("true"));
+        assert_eq!(get(Key::ProxyHttpsEnable), Some(("--https", "true")));
         assert_eq!(
-            get("ROS_PROXY__HTTPS__PRIVATE_KEY_PATH"),
-            Some("/srv/tls/key.pem")
+            get(Key::ProxyHttpsPrivateKeyPath),
+            Some(("--https-key", "/srv/tls/key.pem"))
         );
-        assert_eq!(get("ROS_LOGGING__PATH"), Some("/srv/ros.log"));
+        assert_eq!(get(Key::LoggingPath), Some(("--logfile", "/srv/ros.log")));
     }
 
     #[test]
@@ -227,9 +251,11 @@ mod tests {
         f.access_token_ttl = Some("60".into());
         f.refresh_token_ttl = Some("3600".into());
         let plan = plan_start(&f, Path::new("/srv")).unwrap();
-        assert!(plan
-            .settings
-            .contains(&("ROS_AUTH__ACCESS_TOKEN_TTL".into(), "60".into())));
+        assert!(plan.overrides.settings.contains(&FlagSetting {
+            key: Key::AuthAccessTokenTtl,
+            flag: "--access-token-ttl",
+            value: "60".into(),
+        }));
         f.refresh_token_ttl = Some("010".into());
         assert_eq!(
             plan_start(&f, Path::new("/srv")).unwrap_err().to_string(),

@@ -181,7 +181,11 @@ fn a_valid_file_gives_the_typed_configuration() {
     let config = report.config().expect("valid");
     assert_eq!(config.network.url_prefix.as_deref(), Some("/my/prefix"));
     assert_eq!(
-        config.network.authorization_header_name.as_deref(),
+        config
+            .network
+            .authorization_header_name
+            .as_ref()
+            .map(|h| h.as_str()),
         Some("x-realm-auth")
     );
     assert_eq!(config.logging.level, LogLevel::Debug);
@@ -551,5 +555,37 @@ fn misspelled_sync_keys_get_a_hint() {
     assert_eq!(
         report.findings()[0].hint.as_deref(),
         Some("did you mean `ROS_SYNC__MAX_CONNECTIONS`?")
+    );
+}
+
+#[test]
+fn a_bad_value_from_a_start_flag_names_the_flag() {
+    let dir = server_dir();
+    let flag = Overrides {
+        settings: vec![super::FlagSetting {
+            key: super::schema::Key::ProxyHttpsListenPort,
+            flag: "--https-port",
+            value: "not-a-port".into(),
+        }],
+        ..Overrides::default()
+    };
+    let report = load_with(&dir.path, BASE, &[], flag);
+    let finding = report
+        .findings()
+        .iter()
+        .find(|f| {
+            f.source
+                == Source::Flag {
+                    flag: "--https-port".into(),
+                }
+        })
+        .unwrap_or_else(|| panic!("no finding names --https-port: {:?}", report.findings()));
+    assert!(!finding.code.is_empty(), "{finding:?}");
+    assert!(
+        !report
+            .findings()
+            .iter()
+            .any(|f| format!("{:?}", f.source).contains("ROS_")),
+        "no finding blames a variable the operator never set"
     );
 }

@@ -19,15 +19,16 @@ pub struct BoundAddresses {
 }
 
 impl BoundAddresses {
-    pub fn all(&self) -> Vec<SocketAddr> {
+    /// Every bound address with the configuration key of its listener.
+    pub fn named(&self) -> Vec<(&'static str, SocketAddr)> {
         [
-            Some(self.sync),
-            Some(self.http),
-            self.proxy_http,
-            self.proxy_https,
+            ("network.sync", Some(self.sync)),
+            ("network.http", Some(self.http)),
+            ("proxy.http", self.proxy_http),
+            ("proxy.https", self.proxy_https),
         ]
         .into_iter()
-        .flatten()
+        .filter_map(|(name, a)| Some((name, a?)))
         .collect()
     }
 }

@@ -14,8 +14,13 @@ pub const LOCK_FILE: &str = "ros.lock";
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LockHolder {
     pub pid: u32,
-    /// Every address the holder has bound (sync, http, proxies); empty while it starts.
+    /// Every address the holder has bound; empty while it starts.
     pub addresses: Vec<SocketAddr>,
+    /// The same addresses by the configuration key of their listener
+    /// (`network.sync`, `network.http`, `proxy.http`, `proxy.https`), so a reader
+    /// asks for the one it wants instead of counting positions.
+    #[serde(default)]
+    pub listeners: std::collections::BTreeMap<String, SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,11 +88,16 @@ impl RootLock {
         Ok(lock)
     }
 
-    /// Rewrites the lock file's content once the listeners are bound.
-    pub fn record(&mut self, addresses: &[SocketAddr]) -> std::io::Result<()> {
+    /// Rewrites the lock file's content once the listeners are bound, each
+    /// named by its configuration key.
+    pub fn record(&mut self, listeners: &[(&str, SocketAddr)]) -> std::io::Result<()> {
         let holder = LockHolder {
             pid: std::process::id(),
-            addresses: addresses.to_vec(),
+            addresses: listeners.iter().map(|(_, a)| *a).collect(),
+            listeners: listeners
+                .iter()
+                .map(|(name, a)| (name.to_string(), *a))
+                .collect(),
         };
         let body = serde_json::to_vec(&holder).map_err(std::io::Error::other)?;
         self.file.set_len(0)?;
@@ -136,7 +146,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut first = RootLock::acquire(dir.path()).unwrap();
         let addr: SocketAddr = "127.0.0.1:4000".parse().unwrap();
-        first.record(&[addr]).unwrap();
+        first.record(&[("network.http", addr)]).unwrap();
         // flock locks belong to the open file description, so a second open in the
         // same process conflicts just as another process would.
         match RootLock::acquire(dir.path()) {
@@ -145,6 +155,7 @@ mod tests {
         }
         let holder = lock_holder(dir.path()).expect("held");
         assert_eq!(holder.addresses, vec![addr]);
+        assert_eq!(holder.listeners.get("network.http"), Some(&addr));
         drop(first);
         assert!(lock_holder(dir.path()).is_none());
         assert!(!lock_path(dir.path()).exists());

@@ -177,7 +177,7 @@ impl Server {
                 _ => None,
             },
         };
-        lock.record(&addresses.all())
+        lock.record(&addresses.named())
             .map_err(|source| ServerError::Record { root, source })?;
         Ok(Server {
             config,
@@ -209,11 +209,7 @@ impl Server {
             addresses,
             auth,
         } = self;
-        let header_name = config
-            .network
-            .authorization_header_name
-            .as_deref()
-            .and_then(|name| axum::http::HeaderName::try_from(name).ok());
+        let header_name = config.network.authorization_header_name.clone();
         let auth = std::sync::Arc::new(auth);
         let sync_service = SyncService::new(SyncSetup {
             root: config.storage.root_path.clone(),

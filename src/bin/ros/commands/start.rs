@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Args;
-use ros::config::{plan_start, Environment, StartFlags};
+use ros::config::{plan_start, StartFlags};
 
 use crate::error::{CliError, CliResult};
 use crate::output;
@@ -122,17 +122,9 @@ pub fn exec(args: StartArgs) -> CliResult {
             ),
         );
     }
-    // The flags become settings that win over the same variables of the environment.
-    let env = environment();
-    let env = Environment::new(
-        env.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .filter(|(k, _)| !plan.settings.iter().any(|(s, _)| s == k))
-            .chain(plan.settings.iter().cloned()),
-    );
     let loaded = config::load(Request {
         source: Source::NoFile,
-        env,
+        env: environment(),
         overrides: plan.overrides,
         probe_ports: false,
         reporting: Reporting::Findings,

@@ -59,6 +59,7 @@ impl ConfigArgs {
             listen: self.listen.clone(),
             port: self.port.clone(),
             log_level: self.log_level.clone(),
+            settings: Vec::new(),
         }
     }
 }

@@ -164,7 +164,9 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
         network: Network {
             sync: sync.listen,
             http: http.listen,
-            authorization_header_name: value(&layer.header_name),
+            // The layer only holds names that parse (`convert::header_name`).
+            authorization_header_name: value(&layer.header_name)
+                .and_then(|name| axum::http::HeaderName::try_from(name).ok()),
             url_prefix: value(&layer.url_prefix),
             max_body_bytes: value(&layer.max_body_bytes).map_or(defaults::MAX_BODY_BYTES, |n| {
                 usize::try_from(n).unwrap_or(usize::MAX)

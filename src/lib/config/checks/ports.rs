@@ -136,6 +136,7 @@ mod tests {
         let ours = LockHolder {
             pid: 4242,
             addresses: vec![SocketAddr::from(([127, 0, 0, 1], port))],
+            listeners: Default::default(),
         };
         let mut out = Raw::new();
         check(
