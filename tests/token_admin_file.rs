@@ -105,7 +105,7 @@ fn rotation_replaces_the_file_and_revokes_the_old_token() {
         Err(TokenRejected::Revoked)
     ));
     assert_eq!(
-        store.check_token(&verifier, &new, now).unwrap().kind(),
+        store.check_token(&verifier, &new, now).unwrap().0.kind(),
         TokenKind::Admin
     );
     // Its signature is still good: only the store knows it is revoked.

@@ -55,13 +55,14 @@ fn check_token_follows_sessions_users_and_revocations() {
     let now = at(T0 + 1);
 
     assert_eq!(
-        store.check_token(&verifier, &refresh_token, now).unwrap(),
+        store.check_token(&verifier, &refresh_token, now).unwrap().0,
         refresh
     );
     assert_eq!(
         store
             .check_token(&verifier, &access_token, now)
             .unwrap()
+            .0
             .session(),
         Some(session)
     );

@@ -12,6 +12,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::error::AdminError;
 use super::store::{millis, AdminStore};
+use super::users::User;
 use crate::token::{
     inspect_unverified, read_admin_token, replace_admin_token, Claims, Identity, SessionId,
     TokenForm, TokenKind, TokenSigner, TokenVerifier, UserId, VerifyError,
@@ -83,15 +84,16 @@ impl AdminStore {
     /// Everything that decides whether a token is accepted at `now`: signature and
     /// times (`verifier`), not revoked, its session (refresh tokens must have one,
     /// access tokens are checked when they name one) still open, and its user
-    /// existing and enabled. Identities other than our users and `__admin` can only
-    /// come from a holder of our signing key (tokens of the original server signed
-    /// with the same key) and are passed on to the caller as they are.
+    /// existing and enabled, returned with the claims so nobody reads it again.
+    /// Identities other than our users and `__admin` can only come from a holder of
+    /// our signing key (tokens of the original server signed with the same key) and
+    /// are passed on to the caller as they are.
     pub fn check_token(
         &self,
         verifier: &TokenVerifier,
         token: &str,
         now: SystemTime,
-    ) -> Result<Claims, TokenRejected> {
+    ) -> Result<(Claims, Option<User>), TokenRejected> {
         let claims = verifier.verify(token, now)?;
         if self.is_token_revoked(&claims)? {
             return Err(TokenRejected::Revoked);
@@ -108,14 +110,15 @@ impl AdminStore {
             }
             (_, None) => {}
         }
-        if let Identity::User(id) = claims.identity() {
-            match self.find_user(id)? {
+        let user = match claims.identity() {
+            Identity::User(id) => match self.find_user(id)? {
                 None => return Err(TokenRejected::UnknownUser(*id)),
                 Some(user) if user.disabled => return Err(TokenRejected::UserDisabled(*id)),
-                Some(_) => {}
-            }
-        }
-        Ok(claims)
+                Some(user) => Some(user),
+            },
+            _ => None,
+        };
+        Ok((claims, user))
     }
 
     /// Replaces the admin token of `root` with a new one signed by `signer` and

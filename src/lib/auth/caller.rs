@@ -44,14 +44,10 @@ impl AuthService {
     /// connections alike: signature, times, revocation, session and user (see
     /// `AdminStore::check_token`), and who it speaks for, read once.
     pub fn accept(&self, token: &str, now: SystemTime) -> Result<Caller, AuthError> {
-        let claims = self
+        let (claims, user) = self
             .store
             .check_token(&self.verifier, token, now)
             .map_err(AuthError::Token)?;
-        let user = match claims.identity().user() {
-            Some(id) => self.store.find_user(&id)?,
-            None => None,
-        };
         let is_admin =
             claims.kind() == TokenKind::Admin || user.as_ref().is_some_and(|u| u.is_admin);
         Ok(Caller {

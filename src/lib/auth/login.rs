@@ -8,7 +8,7 @@ use super::{AuthService, SYNC_LABEL};
 use crate::admin::{AdminError, Rights, Subject, Taken, User, PASSWORD_PROVIDER};
 use crate::realm_id::{RealmId, RealmPath};
 use crate::token::{
-    legacy_payload, Access, Claims, Identity, Right, TokenForm, TokenKind, UserId, DEFAULT_APP_ID,
+    legacy_payload, Access, Claims, Identity, Right, TokenForm, TokenKind, DEFAULT_APP_ID,
 };
 
 /// User tokens (refresh token, no path) live an hour, as the original's did.
@@ -112,24 +112,20 @@ impl AuthService {
     /// any token that is not a live refresh token (the original's 403).
     fn refresh_owner(&self, refresh: &str, now: SystemTime) -> Result<(Claims, User), AuthError> {
         let denied = |why: String| AuthError::AccessDenied(why);
-        let claims = self
-            .store
-            .check_token(&self.verifier, refresh, now)
-            .map_err(|e| denied(format!("The refresh token is not accepted: {e}")))?;
+        let caller = self.accept(refresh, now).map_err(|e| match e {
+            AuthError::Token(e) => denied(format!("The refresh token is not accepted: {e}")),
+            other => other,
+        })?;
+        let claims = caller.claims;
         if claims.kind() != TokenKind::Refresh {
             return Err(denied(format!(
                 "A refresh token is needed, this is an {} token.",
                 claims.kind()
             )));
         }
-        let id: UserId = claims
-            .identity()
-            .user()
+        let user = caller
+            .user
             .ok_or_else(|| denied("The refresh token names no user of this server.".into()))?;
-        let user = self
-            .store
-            .find_user(&id)?
-            .ok_or_else(|| denied(format!("User {id} does not exist.")))?;
         if let Some(session) = claims.session() {
             self.store.touch_session(&session, now)?;
         }
