@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::server::{self, Running};
-use super::{init_site, ros};
+use super::init_site;
+use super::server::Running;
 
 pub struct SyncServer {
     pub serving: Running,
@@ -31,18 +31,7 @@ impl SyncServer {
 
     /// `ros serve` on `site` (again, after a stop or a kill).
     pub fn serve(site: &std::path::Path, env: &[(&str, &str)]) -> Running {
-        let mut cmd = ros();
-        cmd.arg("serve")
-            .arg("--config")
-            .arg(site.join("configuration.yml"))
-            .args(["--port", "0", "--listen", "127.0.0.1"])
-            .env("ROS_NETWORK__SYNC__LISTEN_PORT", "0")
-            .env("ROS_NETWORK__HTTP__LISTEN_PORT", "0")
-            .env("ROS_LOGGING__FORMAT", "json");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        server::start(cmd)
+        super::http::serve_site(site, env)
     }
 
     /// The sync route on the sync listener.
