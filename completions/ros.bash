@@ -34,6 +34,9 @@ _ros() {
             ros,permission)
                 cmd="ros__subcmd__permission"
                 ;;
+            ros,probe)
+                cmd="ros__subcmd__probe"
+                ;;
             ros,realm)
                 cmd="ros__subcmd__realm"
                 ;;
@@ -78,6 +81,9 @@ _ros() {
                 ;;
             ros__subcmd__help,permission)
                 cmd="ros__subcmd__help__subcmd__permission"
+                ;;
+            ros__subcmd__help,probe)
+                cmd="ros__subcmd__help__subcmd__probe"
                 ;;
             ros__subcmd__help,realm)
                 cmd="ros__subcmd__help__subcmd__realm"
@@ -353,7 +359,7 @@ _ros() {
 
     case "${cmd}" in
         ros)
-            opts="-h -V --check-configuration --help --version serve start check-configuration init token user permission realm changeset generate-assets help"
+            opts="-h -V --check-configuration --help --version serve start check-configuration init token user permission realm probe changeset generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,7 +515,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__help)
-            opts="serve start check-configuration init token user permission realm changeset generate-assets help"
+            opts="serve start check-configuration init token user permission realm probe changeset generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -721,6 +727,20 @@ _ros() {
         ros__subcmd__help__subcmd__permission__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__help__subcmd__probe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1595,6 +1615,64 @@ _ros() {
                     ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__probe)
+            opts="-h --realm --token --token-file --username --password-stdin --timeout --insecure --ca-cert --write --expect --count --interval --format --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -35,6 +35,7 @@ complete -c ros -n "__fish_ros_needs_command" -f -a "token" -d 'Key pairs, the a
 complete -c ros -n "__fish_ros_needs_command" -f -a "user" -d 'Manage users, through a running server or offline with --data-root'
 complete -c ros -n "__fish_ros_needs_command" -f -a "permission" -d 'Who may read, write and manage which Realm; offers that share a Realm by token'
 complete -c ros -n "__fish_ros_needs_command" -f -a "realm" -d 'The Realms the server knows, their owners and permissions'
+complete -c ros -n "__fish_ros_needs_command" -f -a "probe" -d 'Probe a sync server as a client would, timing each step of a session'
 complete -c ros -n "__fish_ros_needs_command" -f -a "changeset" -d 'Inspect changesets (the binary format clients upload)'
 complete -c ros -n "__fish_ros_needs_command" -f -a "generate-assets" -d 'Write the man pages and shell completions generated from this CLI'
 complete -c ros -n "__fish_ros_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -295,6 +296,22 @@ complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcomman
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand probe" -l realm -d 'The Realm to bind [default: a new scratch Realm, /__probe/<random>]' -r
+complete -c ros -n "__fish_ros_using_subcommand probe" -l token -d 'The token to connect with (else --token-file, ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token)' -r
+complete -c ros -n "__fish_ros_using_subcommand probe" -l token-file -d 'A file holding the token' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe" -l username -d 'Log in as this user of the password provider (POST /auth on the URL\'s http service, or the local server\'s) and probe with the user\'s token' -r
+complete -c ros -n "__fish_ros_using_subcommand probe" -l timeout -d 'The limit of each step (connecting: DNS, TCP, TLS and upgrade together)' -r
+complete -c ros -n "__fish_ros_using_subcommand probe" -l ca-cert -d 'Trust the CA certificates in this PEM file (wss://)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe" -l expect -d 'A threshold, STEP<DURATION (e.g. roundtrip<50ms, connect<1s); with --count the step\'s p99 is compared. A missed one exits 1' -r
+complete -c ros -n "__fish_ros_using_subcommand probe" -l count -d 'How many probes to run' -r
+complete -c ros -n "__fish_ros_using_subcommand probe" -l interval -d 'The time from the start of one probe to the start of the next' -r
+complete -c ros -n "__fish_ros_using_subcommand probe" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand probe" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe" -l password-stdin -d 'Read the password from standard input (else it is asked for on the terminal)'
+complete -c ros -n "__fish_ros_using_subcommand probe" -l insecure -d 'Accept any TLS certificate (wss://)'
+complete -c ros -n "__fish_ros_using_subcommand probe" -l write -d 'Also upload a small changeset and time it until it arrives on a second connection'
+complete -c ros -n "__fish_ros_using_subcommand probe" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions (the JSON shape is documented in docs/changeset-json.md)'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -305,17 +322,18 @@ complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subco
 complete -c ros -n "__fish_ros_using_subcommand changeset; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand generate-assets" -l out -d 'Directory that receives `man/` and `completions/`' -r -F
 complete -c ros -n "__fish_ros_using_subcommand generate-assets" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "serve" -d 'Run the server (sync, http and proxy listeners) until SIGINT or SIGTERM'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "start" -d 'Run the server with the original 3.x `ros start` flags'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "check-configuration" -d 'Check a configuration and report every problem found, with file, line and column'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "init" -d 'Create a configuration file, a key pair and a data directory'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "token" -d 'Key pairs, the admin token, minted tokens and what a token says'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "user" -d 'Manage users, through a running server or offline with --data-root'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "permission" -d 'Who may read, write and manage which Realm; offers that share a Realm by token'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "realm" -d 'The Realms the server knows, their owners and permissions'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "changeset" -d 'Inspect changesets (the binary format clients upload)'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "generate-assets" -d 'Write the man pages and shell completions generated from this CLI'
-complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm changeset generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "serve" -d 'Run the server (sync, http and proxy listeners) until SIGINT or SIGTERM'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "start" -d 'Run the server with the original 3.x `ros start` flags'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "check-configuration" -d 'Check a configuration and report every problem found, with file, line and column'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "init" -d 'Create a configuration file, a key pair and a data directory'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "token" -d 'Key pairs, the admin token, minted tokens and what a token says'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "user" -d 'Manage users, through a running server or offline with --data-root'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "permission" -d 'Who may read, write and manage which Realm; offers that share a Realm by token'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "realm" -d 'The Realms the server knows, their owners and permissions'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "probe" -d 'Probe a sync server as a client would, timing each step of a session'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "changeset" -d 'Inspect changesets (the binary format clients upload)'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "generate-assets" -d 'Write the man pages and shell completions generated from this CLI'
+complete -c ros -n "__fish_ros_using_subcommand help; and not __fish_seen_subcommand_from serve start check-configuration init token user permission realm probe changeset generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "keygen" -d 'Write a new RSA key pair: auth.key (mode 0600) and auth.pub'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "admin" -d 'Print the admin token of the local server (made when missing)'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Sign a token with the local server\'s private key'

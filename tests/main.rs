@@ -27,6 +27,7 @@ mod cli_assets;
 mod cli_errors;
 mod cli_layout;
 mod cli_permission;
+mod cli_probe;
 mod cli_token;
 mod cli_user;
 mod colour;

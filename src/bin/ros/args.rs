@@ -43,6 +43,8 @@ pub enum Command {
     Permission(commands::permission::PermissionArgs),
     /// The Realms the server knows, their owners and permissions.
     Realm(commands::realm::RealmArgs),
+    /// Probe a sync server as a client would, timing each step of a session.
+    Probe(commands::probe::ProbeArgs),
     /// Inspect changesets (the binary format clients upload).
     Changeset(commands::changeset::ChangesetArgs),
     /// Write the man pages and shell completions generated from this CLI.
@@ -62,6 +64,7 @@ impl Command {
             Command::User(_) => "user",
             Command::Permission(_) => "permission",
             Command::Realm(_) => "realm",
+            Command::Probe(_) => "probe",
             Command::Changeset(_) => "changeset",
             Command::GenerateAssets(_) => "generate-assets",
         }

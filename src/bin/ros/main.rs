@@ -52,6 +52,7 @@ fn run(cli: Cli) -> (&'static str, CliResult) {
         Command::CheckConfiguration(args) => check_configuration::exec(args),
         Command::Init(args) => init::exec(args),
         Command::Changeset(args) => changeset::exec(args),
+        Command::Probe(args) => probe::exec(args),
         Command::Token(args) => token::exec(args),
         Command::User(args) => user::exec(args),
         Command::Permission(args) => permission::exec(args),

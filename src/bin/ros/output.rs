@@ -447,3 +447,90 @@ pub fn inspection(format: Format, inspection: &ros::auth::Inspection) {
         }
     }
 }
+
+/// `ros probe`: a table of steps on a terminal (per-step statistics with
+/// `--count`), one summary line when standard output is not a terminal, or the
+/// whole run as JSON.
+pub fn probe(format: Format, run: &ros::client::probe::ProbeRun) {
+    use ros::client::probe::as_millis;
+    if format == Format::Json {
+        return json(run);
+    }
+    let ms = |v: f64| format!("{v:.3} ms");
+    if !std::io::stdout().is_terminal() {
+        let status = if run.healthy { "ok" } else { "FAILED" };
+        let mut line = match run.probes.first() {
+            Some(p) => format!("{status} {} realm {}", p.url, p.realm),
+            None => status.to_string(),
+        };
+        for s in &run.stats {
+            line.push_str(&format!(" {}={:.3}ms", s.step, s.median_ms));
+        }
+        if let Some(f) = run.failure() {
+            line.push_str(&format!(" ({f})"));
+        } else if let Some(e) = run.violation() {
+            line.push_str(&format!(" ({}: expected < {:.3}ms)", e.step, e.limit_ms));
+        }
+        return print(&line);
+    }
+    if run.count == 1 {
+        if let Some(p) = run.probes.first() {
+            print(&format!(
+                "{} realm {} protocol {}",
+                p.url,
+                p.realm,
+                p.protocol_version
+                    .map_or("-".to_string(), |v| v.to_string())
+            ));
+            let mut rows: Vec<Vec<String>> = p
+                .steps
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.step.to_string(),
+                        "ok".to_string(),
+                        ms(as_millis(s.duration_ms)),
+                        s.detail.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            if let Some(f) = &p.failure {
+                rows.push(vec![
+                    f.step.to_string(),
+                    "FAILED".to_string(),
+                    "-".to_string(),
+                    f.to_string(),
+                ]);
+            }
+            table(&["STEP", "STATUS", "DURATION", "DETAIL"], rows);
+        }
+    } else {
+        print(&format!("{} probes, {} failed", run.count, run.failed));
+        let rows = run
+            .stats
+            .iter()
+            .map(|s| {
+                vec![
+                    s.step.to_string(),
+                    s.samples.to_string(),
+                    ms(s.min_ms),
+                    ms(s.median_ms),
+                    ms(s.p99_ms),
+                ]
+            })
+            .collect();
+        table(&["STEP", "SAMPLES", "MIN", "MEDIAN", "P99"], rows);
+        if let Some(f) = run.failure() {
+            print(&format!("last failure: {f}"));
+        }
+    }
+    for e in &run.expectations {
+        let observed = e.observed_ms.map_or("not measured".to_string(), ms);
+        let verdict = if e.met { "met" } else { "MISSED" };
+        print(&format!(
+            "expect {} < {}: {observed} {verdict}",
+            e.step,
+            ms(e.limit_ms)
+        ));
+    }
+}

@@ -4,6 +4,7 @@
 //! with one set of operations for both.
 
 mod admin;
+pub mod probe;
 mod sharing;
 pub mod sync;
 mod users;

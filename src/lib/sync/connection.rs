@@ -369,12 +369,7 @@ impl Connection {
         };
         session.phase = Phase::Identifying;
         session.file_ident = Some(ident.file_ident.get());
-        session.download = Cursor::new(
-            ident.scan.last_integrated_client_version.get(),
-            ident.scan.server_version.get(),
-        );
-        // `download` is (client, server) in `Cursor`'s field names; keep the
-        // server version in `server` and the client version in `client`.
+        // `D` starts at the client's persisted download cursor (docs/protocol.md §6.3).
         session.download = Cursor {
             client: ident.scan.last_integrated_client_version.get(),
             server: ident.scan.server_version.get(),

@@ -7,6 +7,7 @@ pub mod check_configuration;
 pub mod generate_assets;
 pub mod init;
 pub mod permission;
+pub mod probe;
 pub mod realm;
 pub mod serve;
 pub mod start;

@@ -1,0 +1,251 @@
+//! `ros probe`: connect to a sync server as a client would, walk a session step
+//! by step and time each step (`ros::client::probe`); exit 0 healthy, 1 a step
+//! failed or a threshold was missed, 2 usage, 3 unreachable.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context as _};
+use clap::Args;
+use ros::client::probe::{self, Expectation, FailureKind, ProbeOptions};
+use ros::client::sync::TlsOptions;
+
+use crate::error::{CliError, CliResult, ExitCode};
+use crate::output;
+use crate::shared::config;
+use crate::shared::flags::{ConfigFile, FormatFlag};
+
+fn duration(text: &str) -> Result<Duration, String> {
+    probe::parse_duration(text).ok_or_else(|| "use a duration such as 500ms, 10s or 1m".into())
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The server: a ws:// or wss:// sync URL, or an http(s):// base whose
+    /// /realm-sync is probed (else ROS_URL, else the local configuration's sync
+    /// listener).
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+    /// The Realm to bind [default: a new scratch Realm, /__probe/<random>].
+    #[arg(long, value_name = "PATH")]
+    pub realm: Option<String>,
+    /// The token to connect with (else --token-file, ROS_TOKEN, ROS_TOKEN_FILE,
+    /// else the local configuration's admin token).
+    #[arg(long, value_name = "TOKEN", conflicts_with = "token_file")]
+    pub token: Option<String>,
+    /// A file holding the token.
+    #[arg(long, value_name = "FILE", conflicts_with = "username")]
+    pub token_file: Option<PathBuf>,
+    /// Log in as this user of the password provider (POST /auth on the URL's
+    /// http service, or the local server's) and probe with the user's token.
+    #[arg(long, value_name = "USER", conflicts_with = "token")]
+    pub username: Option<String>,
+    /// Read the password from standard input (else it is asked for on the terminal).
+    #[arg(long, requires = "username")]
+    pub password_stdin: bool,
+    /// The limit of each step (connecting: DNS, TCP, TLS and upgrade together).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
+    pub timeout: Duration,
+    /// Accept any TLS certificate (wss://).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Trust the CA certificates in this PEM file (wss://).
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Also upload a small changeset and time it until it arrives on a second connection.
+    #[arg(long)]
+    pub write: bool,
+    /// A threshold, STEP<DURATION (e.g. roundtrip<50ms, connect<1s); with
+    /// --count the step's p99 is compared. A missed one exits 1.
+    #[arg(long, value_name = "CHECK")]
+    pub expect: Vec<Expectation>,
+    /// How many probes to run.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
+    /// The time from the start of one probe to the start of the next.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration)]
+    pub interval: Duration,
+    #[command(flatten)]
+    pub format: FormatFlag,
+    #[command(flatten)]
+    pub config: ConfigFile,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The local server's sync listener, as `ws://` (a wildcard address means loopback).
+fn local_url(config: &ros::config::Config) -> Result<String, CliError> {
+    let listen = config.network.sync;
+    let port = if listen.port != 0 {
+        listen.port
+    } else {
+        ros::root::lock_holder(&config.storage.root_path)
+            .and_then(|holder| holder.listeners.get("network.sync").map(SocketAddr::port))
+            .ok_or_else(|| {
+                CliError::unreachable(anyhow!(
+                    "the local server is not running (its lock file names no sync address)"
+                ))
+                .hint("give a URL or ROS_URL, or start it with `ros serve`")
+            })?
+    };
+    let ip = match listen.address {
+        IpAddr::V4(a) if a.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(a) if a.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        other => other,
+    };
+    let prefix = config.network.url_prefix.clone().unwrap_or_default();
+    Ok(format!(
+        "ws://{}{prefix}/realm-sync",
+        SocketAddr::new(ip, port)
+    ))
+}
+
+fn read_token(file: &std::path::Path, what: &str) -> Result<String, CliError> {
+    Ok(std::fs::read_to_string(file)
+        .with_context(|| format!("{what} {}", file.display()))
+        .map_err(CliError::usage)?
+        .trim()
+        .to_string())
+}
+
+fn password(user: &str, from_stdin: bool) -> Result<String, CliError> {
+    use std::io::{IsTerminal as _, Read as _};
+    if from_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the password from standard input")
+            .map_err(CliError::usage)?;
+        let line = text.strip_suffix('\n').unwrap_or(&text);
+        return Ok(line.strip_suffix('\r').unwrap_or(line).to_string());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(anyhow!(
+            "no terminal to ask for the password on; pipe it in with --password-stdin"
+        )));
+    }
+    dialoguer::Password::new()
+        .with_prompt(format!("Password for {user}"))
+        .interact()
+        .map_err(CliError::failed)
+}
+
+pub fn exec(args: ProbeArgs) -> CliResult {
+    let mut local = None;
+    let mut local_config = || -> Result<ros::config::Config, CliError> {
+        if local.is_none() {
+            local = Some(config::local(args.config.config.as_deref())?);
+        }
+        local
+            .clone()
+            .ok_or_else(|| CliError::usage(anyhow!("no configuration")))
+    };
+    let (url, http) = match args.url.clone().or_else(|| env("ROS_URL")) {
+        Some(url) => {
+            let url = probe::sync_url(&url).map_err(|e| CliError::usage(anyhow!(e)))?;
+            (url.clone(), Some(probe::http_base(&url)))
+        }
+        None => {
+            let config = local_config()?;
+            (local_url(&config)?, ros::client::server_url(&config))
+        }
+    };
+    let ca_pem = match &args.ca_cert {
+        Some(file) => Some(
+            std::fs::read(file)
+                .with_context(|| format!("--ca-cert {}", file.display()))
+                .map_err(CliError::usage)?,
+        ),
+        None => None,
+    };
+    let tls = TlsOptions {
+        ca_pem,
+        insecure: args.insecure,
+    };
+    let token = match (&args.token, &args.token_file) {
+        (Some(token), _) => token.clone(),
+        (None, None) if args.username.is_some() => {
+            let user = args.username.as_deref().unwrap_or_default();
+            let http = http.ok_or_else(|| {
+                CliError::unreachable(anyhow!("the local server's http address is unknown"))
+            })?;
+            let password = password(user, args.password_stdin)?;
+            probe::login(&http, user, &password, &tls, args.timeout).map_err(|e| {
+                let code = match e {
+                    probe::LoginError::Unreachable { .. } => ExitCode::Unreachable,
+                    _ => ExitCode::Failed,
+                };
+                CliError::new(code, e)
+            })?
+        }
+        (None, Some(file)) => read_token(file, "--token-file")?,
+        (None, None) => match (env("ROS_TOKEN"), env("ROS_TOKEN_FILE")) {
+            (Some(token), _) => token,
+            (None, Some(file)) => read_token(std::path::Path::new(&file), "ROS_TOKEN_FILE")?,
+            (None, None) => {
+                let root = local_config()?.storage.root_path;
+                ros::token::read_admin_token(&root)
+                    .map_err(CliError::usage)?
+                    .ok_or_else(|| {
+                        CliError::usage(anyhow!(
+                            "no token: give --token, --token-file, ROS_TOKEN or ROS_TOKEN_FILE ({} has no admin token yet)",
+                            root.display()
+                        ))
+                    })?
+            }
+        },
+    };
+    if let Some(e) = args.expect.iter().find(|e| e.step == "roundtrip") {
+        if !args.write {
+            return Err(CliError::usage(anyhow!(
+                "--expect {}<…: the roundtrip is measured only with --write",
+                e.step
+            )));
+        }
+    }
+    let options = ProbeOptions {
+        url,
+        token: Some(token),
+        realm: args.realm.clone().unwrap_or_else(probe::scratch_realm),
+        timeout: args.timeout,
+        tls,
+        write: args.write,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::failed(anyhow!("cannot start the async runtime: {e}")))?;
+    let run = runtime.block_on(probe::probe_repeatedly(
+        &options,
+        args.count as usize,
+        args.interval,
+        &args.expect,
+    ));
+    output::probe(args.format.format, &run);
+    if let Some(failure) = run.failure() {
+        let code = match failure.kind {
+            FailureKind::Unreachable => ExitCode::Unreachable,
+            FailureKind::Usage => ExitCode::Usage,
+            FailureKind::Failed => ExitCode::Failed,
+        };
+        let mut error = CliError::new(code, anyhow!("{failure}"));
+        if failure.step == "tls" && options.tls.ca_pem.is_none() && !options.tls.insecure {
+            error = error.hint("give --ca-cert FILE with the server's CA, or --insecure");
+        }
+        return Err(error);
+    }
+    if let Some(missed) = run.violation() {
+        let observed = missed
+            .observed_ms
+            .map_or("not measured".to_string(), |o| format!("{o:.3} ms"));
+        return Err(CliError::failed(anyhow!(
+            "threshold missed: {} took {observed}, expected < {:.3} ms",
+            missed.step,
+            missed.limit_ms
+        )));
+    }
+    Ok(())
+}
