@@ -15,6 +15,7 @@ use crate::error::{CliError, CliResult, ExitCode};
 use crate::output;
 use crate::shared::config;
 use crate::shared::flags::{ConfigFile, FormatFlag};
+use crate::shared::password;
 
 fn duration(text: &str) -> Result<Duration, String> {
     probe::parse_duration(text).ok_or_else(|| "use a duration such as 500ms, 10s or 1m".into())
@@ -111,28 +112,6 @@ fn read_token(file: &std::path::Path, what: &str) -> Result<String, CliError> {
         .to_string())
 }
 
-fn password(user: &str, from_stdin: bool) -> Result<String, CliError> {
-    use std::io::{IsTerminal as _, Read as _};
-    if from_stdin {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("reading the password from standard input")
-            .map_err(CliError::usage)?;
-        let line = text.strip_suffix('\n').unwrap_or(&text);
-        return Ok(line.strip_suffix('\r').unwrap_or(line).to_string());
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(CliError::usage(anyhow!(
-            "no terminal to ask for the password on; pipe it in with --password-stdin"
-        )));
-    }
-    dialoguer::Password::new()
-        .with_prompt(format!("Password for {user}"))
-        .interact()
-        .map_err(CliError::failed)
-}
-
 pub fn exec(args: ProbeArgs) -> CliResult {
     let mut local = None;
     let mut local_config = || -> Result<ros::config::Config, CliError> {
@@ -172,7 +151,7 @@ pub fn exec(args: ProbeArgs) -> CliResult {
             let http = http.ok_or_else(|| {
                 CliError::unreachable(anyhow!("the local server's http address is unknown"))
             })?;
-            let password = password(user, args.password_stdin)?;
+            let password = password::read(user, args.password_stdin, password::Ask::Once)?;
             probe::login(&http, user, &password, &tls, args.timeout).map_err(|e| {
                 let code = match e {
                     probe::LoginError::Unreachable { .. } => ExitCode::Unreachable,

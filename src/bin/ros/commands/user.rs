@@ -1,14 +1,15 @@
 //! `ros user`: manage users, online through a running server's admin API or, with
 //! `--data-root DIR` (or `--root DIR`), offline on a stopped server's data root.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 
-use anyhow::{anyhow, Context as _};
+use anyhow::anyhow;
 use clap::{Args, Subcommand};
 use ros::admin::ops::{NewPasswordUser, UserChanges};
 
 use crate::error::{Classify as _, CliError, CliResult};
 use crate::output;
+use crate::shared::password;
 use crate::shared::remote::Target;
 
 #[derive(Debug, Args)]
@@ -59,30 +60,6 @@ pub enum Verb {
     Enable { user: String },
 }
 
-/// A password from standard input (`--password-stdin`, one line) or asked twice
-/// without echo on a terminal; never asked for without one.
-fn password(user: &str, from_stdin: bool) -> Result<String, CliError> {
-    if from_stdin {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("reading the password from standard input")
-            .map_err(CliError::usage)?;
-        let line = text.strip_suffix('\n').unwrap_or(&text);
-        return Ok(line.strip_suffix('\r').unwrap_or(line).to_string());
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(CliError::usage(anyhow!(
-            "no terminal to ask for the password on; pipe it in with --password-stdin"
-        )));
-    }
-    dialoguer::Password::new()
-        .with_prompt(format!("Password for {user}"))
-        .with_confirmation("Repeat the password", "The passwords do not match")
-        .interact()
-        .map_err(CliError::failed)
-}
-
 fn confirm_removal(user: &str, yes: bool) -> Result<bool, CliError> {
     if yes {
         return Ok(true);
@@ -114,7 +91,7 @@ pub fn exec(args: UserArgs) -> CliResult {
             admin,
             password_stdin,
         } => {
-            let password = password(user, *password_stdin)?;
+            let password = password::read(user, *password_stdin, password::Ask::Twice)?;
             let users = args.target.users()?;
             let new = NewPasswordUser {
                 username: user.clone(),
@@ -135,7 +112,7 @@ pub fn exec(args: UserArgs) -> CliResult {
             user,
             password_stdin,
         } => {
-            let password = password(user, *password_stdin)?;
+            let password = password::read(user, *password_stdin, password::Ask::Twice)?;
             output::user(
                 format,
                 &args

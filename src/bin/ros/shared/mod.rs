@@ -5,5 +5,6 @@
 
 pub mod config;
 pub mod flags;
+pub mod password;
 pub mod remote;
 pub mod server;
