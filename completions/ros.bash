@@ -127,6 +127,9 @@ _ros() {
             ros__subcmd__help__subcmd__permission__subcmd__offer,revoke)
                 cmd="ros__subcmd__help__subcmd__permission__subcmd__offer__subcmd__revoke"
                 ;;
+            ros__subcmd__help__subcmd__probe,bench)
+                cmd="ros__subcmd__help__subcmd__probe__subcmd__bench"
+                ;;
             ros__subcmd__help__subcmd__realm,list)
                 cmd="ros__subcmd__help__subcmd__realm__subcmd__list"
                 ;;
@@ -243,6 +246,18 @@ _ros() {
                 ;;
             ros__subcmd__permission__subcmd__offer__subcmd__help,revoke)
                 cmd="ros__subcmd__permission__subcmd__offer__subcmd__help__subcmd__revoke"
+                ;;
+            ros__subcmd__probe,bench)
+                cmd="ros__subcmd__probe__subcmd__bench"
+                ;;
+            ros__subcmd__probe,help)
+                cmd="ros__subcmd__probe__subcmd__help"
+                ;;
+            ros__subcmd__probe__subcmd__help,bench)
+                cmd="ros__subcmd__probe__subcmd__help__subcmd__bench"
+                ;;
+            ros__subcmd__probe__subcmd__help,help)
+                cmd="ros__subcmd__probe__subcmd__help__subcmd__help"
                 ;;
             ros__subcmd__realm,help)
                 cmd="ros__subcmd__realm__subcmd__help"
@@ -739,8 +754,22 @@ _ros() {
             return 0
             ;;
         ros__subcmd__help__subcmd__probe)
-            opts=""
+            opts="bench"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__help__subcmd__probe__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1629,7 +1658,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__probe)
-            opts="-h --realm --token --token-file --username --password-stdin --timeout --insecure --ca-cert --write --expect --count --interval --format --config --help"
+            opts="-h --realm --token --token-file --username --password-stdin --timeout --insecure --ca-cert --write --expect --count --interval --format --config --help bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1679,6 +1708,122 @@ _ros() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__probe__subcmd__bench)
+            opts="-h --sessions --changesets --instructions --realms --rate --duration --token --token-file --timeout --insecure --ca-cert --compare --max-regression --report --format --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sessions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --changesets)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instructions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --realms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compare)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-regression)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__probe__subcmd__help)
+            opts="bench help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__probe__subcmd__help__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__probe__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -296,22 +296,44 @@ complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcomman
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ros -n "__fish_ros_using_subcommand probe" -l realm -d 'The Realm to bind [default: a new scratch Realm, /__probe/<random>]' -r
-complete -c ros -n "__fish_ros_using_subcommand probe" -l token -d 'The token to connect with (else --token-file, ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token)' -r
-complete -c ros -n "__fish_ros_using_subcommand probe" -l token-file -d 'A file holding the token' -r -F
-complete -c ros -n "__fish_ros_using_subcommand probe" -l username -d 'Log in as this user of the password provider (POST /auth on the URL\'s http service, or the local server\'s) and probe with the user\'s token' -r
-complete -c ros -n "__fish_ros_using_subcommand probe" -l timeout -d 'The limit of each step (connecting: DNS, TCP, TLS and upgrade together)' -r
-complete -c ros -n "__fish_ros_using_subcommand probe" -l ca-cert -d 'Trust the CA certificates in this PEM file (wss://)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand probe" -l expect -d 'A threshold, STEP<DURATION (e.g. roundtrip<50ms, connect<1s); with --count the step\'s p99 is compared. A missed one exits 1' -r
-complete -c ros -n "__fish_ros_using_subcommand probe" -l count -d 'How many probes to run' -r
-complete -c ros -n "__fish_ros_using_subcommand probe" -l interval -d 'The time from the start of one probe to the start of the next' -r
-complete -c ros -n "__fish_ros_using_subcommand probe" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l realm -d 'The Realm to bind [default: a new scratch Realm, /__probe/<random>]' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l token -d 'The token to connect with (else --token-file, ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token)' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l token-file -d 'A file holding the token' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l username -d 'Log in as this user of the password provider (POST /auth on the URL\'s http service, or the local server\'s) and probe with the user\'s token' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l timeout -d 'The limit of each step (connecting: DNS, TCP, TLS and upgrade together)' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l ca-cert -d 'Trust the CA certificates in this PEM file (wss://)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l expect -d 'A threshold, STEP<DURATION (e.g. roundtrip<50ms, connect<1s); with --count the step\'s p99 is compared. A missed one exits 1' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l count -d 'How many probes to run' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l interval -d 'The time from the start of one probe to the start of the next' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
-complete -c ros -n "__fish_ros_using_subcommand probe" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand probe" -l password-stdin -d 'Read the password from standard input (else it is asked for on the terminal)'
-complete -c ros -n "__fish_ros_using_subcommand probe" -l insecure -d 'Accept any TLS certificate (wss://)'
-complete -c ros -n "__fish_ros_using_subcommand probe" -l write -d 'Also upload a small changeset and time it until it arrives on a second connection'
-complete -c ros -n "__fish_ros_using_subcommand probe" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l password-stdin -d 'Read the password from standard input (else it is asked for on the terminal)'
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l insecure -d 'Accept any TLS certificate (wss://)'
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l write -d 'Also upload a small changeset and time it until it arrives on a second connection'
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -a "bench" -d 'Load a sync server: N sessions on R scratch Realms upload changesets and integrate each other\'s; report throughput and upload → download latency'
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l sessions -d 'Concurrent sessions, each on its own connection (the sync client binds one session per connection, so there is no --connections)' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l changesets -d 'Changesets each session uploads (with --duration: at most this many; 0 = no limit)' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l instructions -d 'Instructions per changeset: one object creation, then updates of it' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l realms -d 'Scratch Realms the sessions are spread over (/__probe/bench-<random>-<i>)' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l rate -d 'Open loop: changesets per second over all sessions [default: closed loop, each session uploads once its previous changeset is acknowledged]' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l duration -d 'Stop uploading after this long (else after --changesets each)' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l token -d 'The token to connect with (else --token-file, ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token)' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l token-file -d 'A file holding the token' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l timeout -d 'The limit of connecting and of waiting for the server after the last upload' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l ca-cert -d 'Trust the CA certificates in this PEM file (wss://)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l compare -d 'Compare with a previous JSON report: print the change of each figure and exit 1 when one regressed past --max-regression' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l max-regression -d 'The regression, in percent, --compare tolerates (throughput lower or latency higher)' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l report -d 'Compare this saved JSON report instead of running a bench (with --compare)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l insecure -d 'Accept any TLS certificate (wss://)'
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Load a sync server: N sessions on R scratch Realms upload changesets and integrate each other\'s; report throughput and upload → download latency'
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions (the JSON shape is documented in docs/changeset-json.md)'
 complete -c ros -n "__fish_ros_using_subcommand changeset; and not __fish_seen_subcommand_from decode help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -353,4 +375,5 @@ complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from permission" -f -a "offer" -d 'Offers: tokens that grant flags on a Realm to whoever accepts them'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from realm" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from realm" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "bench" -d 'Load a sync server: N sessions on R scratch Realms upload changesets and integrate each other\'s; report throughput and upload → download latency'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from changeset" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions (the JSON shape is documented in docs/changeset-json.md)'

@@ -25,6 +25,23 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+// `ros probe [URL]`, or `ros probe bench [URL]`.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ProbeCli {
+    #[command(subcommand)]
+    pub command: Option<ProbeCommand>,
+    #[command(flatten)]
+    pub probe: commands::probe::ProbeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProbeCommand {
+    /// Load a sync server: N sessions on R scratch Realms upload changesets and
+    /// integrate each other's; report throughput and upload → download latency.
+    Bench(Box<commands::probe_bench::BenchArgs>),
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server (sync, http and proxy listeners) until SIGINT or SIGTERM.
@@ -44,7 +61,7 @@ pub enum Command {
     /// The Realms the server knows, their owners and permissions.
     Realm(commands::realm::RealmArgs),
     /// Probe a sync server as a client would, timing each step of a session.
-    Probe(commands::probe::ProbeArgs),
+    Probe(ProbeCli),
     /// Inspect changesets (the binary format clients upload).
     Changeset(commands::changeset::ChangesetArgs),
     /// Write the man pages and shell completions generated from this CLI.

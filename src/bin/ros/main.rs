@@ -16,7 +16,7 @@ mod shared;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, ProbeCommand};
 use crate::error::{CliError, CliResult, ExitCode};
 
 fn main() {
@@ -52,7 +52,10 @@ fn run(cli: Cli) -> (&'static str, CliResult) {
         Command::CheckConfiguration(args) => check_configuration::exec(args),
         Command::Init(args) => init::exec(args),
         Command::Changeset(args) => changeset::exec(args),
-        Command::Probe(args) => probe::exec(args),
+        Command::Probe(args) => match args.command {
+            Some(ProbeCommand::Bench(bench)) => probe_bench::exec(*bench),
+            None => probe::exec(args.probe),
+        },
         Command::Token(args) => token::exec(args),
         Command::User(args) => user::exec(args),
         Command::Permission(args) => permission::exec(args),

@@ -534,3 +534,75 @@ pub fn probe(format: Format, run: &ros::client::probe::ProbeRun) {
         ));
     }
 }
+
+/// `ros probe bench`: the report (JSON: `docs/cli-json.md`), else one line per figure.
+pub fn bench(format: Format, report: &ros::client::probe_bench::BenchReport) {
+    if format == Format::Json {
+        return json(report);
+    }
+    for line in bench_lines(report) {
+        print(&line);
+    }
+}
+
+fn bench_lines(r: &ros::client::probe_bench::BenchReport) -> Vec<String> {
+    let c = &r.changesets;
+    let mut lines = vec![
+        format!(
+            "{} {} sessions on {} realm(s), {} changesets × {} instructions, {} loop{}",
+            if r.ok { "ok" } else { "FAILED" },
+            r.sessions,
+            r.realms.len(),
+            r.changesets_per_session,
+            r.instructions,
+            r.mode,
+            r.rate.map_or(String::new(), |v| format!(" at {v}/s")),
+        ),
+        format!(
+            "changesets: {} uploaded, {} acknowledged, {} of {} received in {:.3} s",
+            c.uploaded, c.acknowledged, c.received, c.expected_received, r.elapsed_s
+        ),
+        format!(
+            "throughput: {:.1} acknowledged/s, {:.1} received/s, {} bytes uploaded",
+            r.throughput.acknowledged_per_s, r.throughput.received_per_s, r.bytes_uploaded
+        ),
+        format!(
+            "latency: p50 {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({} samples)",
+            r.latency_ms.p50,
+            r.latency_ms.p90,
+            r.latency_ms.p99,
+            r.latency_ms.max,
+            r.latency_ms.samples
+        ),
+    ];
+    if !r.errors.is_empty() {
+        let errors: Vec<String> = r.errors.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        lines.push(format!("errors: {}", errors.join(", ")));
+    }
+    lines
+}
+
+/// `ros probe bench --compare`: each figure, old → new and the change.
+pub fn bench_comparison(
+    format: Format,
+    report: &ros::client::probe_bench::BenchReport,
+    changes: &[ros::client::probe_bench::FigureChange],
+) {
+    if format == Format::Json {
+        return json(&serde_json::json!({ "report": report, "comparison": changes }));
+    }
+    for line in bench_lines(report) {
+        print(&line);
+    }
+    for c in changes {
+        print(&format!(
+            "{}: {:.3} → {:.3} ({}){}",
+            c.figure,
+            c.old,
+            c.new,
+            c.change_pct
+                .map_or("n/a".to_string(), |p| format!("{p:+.1}%")),
+            if c.regressed { " REGRESSED" } else { "" }
+        ));
+    }
+}

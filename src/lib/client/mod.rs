@@ -5,6 +5,7 @@
 
 mod admin;
 pub mod probe;
+pub mod probe_bench;
 mod sharing;
 pub mod sync;
 mod users;

@@ -8,6 +8,7 @@ pub mod generate_assets;
 pub mod init;
 pub mod permission;
 pub mod probe;
+pub mod probe_bench;
 pub mod realm;
 pub mod serve;
 pub mod start;

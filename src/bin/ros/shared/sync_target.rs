@@ -1,0 +1,140 @@
+//! What `ros probe` and `ros probe bench` share: the sync URL, token and TLS
+//! settings from the flags, the environment or the local configuration.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context as _};
+use ros::client::probe;
+use ros::client::sync::TlsOptions;
+
+use super::config;
+use super::flags::ConfigFile;
+use super::password;
+use crate::error::{CliError, ExitCode};
+
+pub fn duration(text: &str) -> Result<Duration, String> {
+    probe::parse_duration(text).ok_or_else(|| "use a duration such as 500ms, 10s or 1m".into())
+}
+
+pub fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The local server's sync listener, as `ws://` (a wildcard address means loopback).
+fn local_url(config: &ros::config::Config) -> Result<String, CliError> {
+    let listen = config.network.sync;
+    let port = if listen.port != 0 {
+        listen.port
+    } else {
+        ros::root::lock_holder(&config.storage.root_path)
+            .and_then(|holder| holder.listeners.get("network.sync").map(SocketAddr::port))
+            .ok_or_else(|| {
+                CliError::unreachable(anyhow!(
+                    "the local server is not running (its lock file names no sync address)"
+                ))
+                .hint("give a URL or ROS_URL, or start it with `ros serve`")
+            })?
+    };
+    let ip = match listen.address {
+        IpAddr::V4(a) if a.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(a) if a.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        other => other,
+    };
+    let prefix = config.network.url_prefix.clone().unwrap_or_default();
+    Ok(format!(
+        "ws://{}{prefix}/realm-sync",
+        SocketAddr::new(ip, port)
+    ))
+}
+
+fn read_token(file: &std::path::Path, what: &str) -> Result<String, CliError> {
+    Ok(std::fs::read_to_string(file)
+        .with_context(|| format!("{what} {}", file.display()))
+        .map_err(CliError::usage)?
+        .trim()
+        .to_string())
+}
+
+/// Who and where to connect: the URL, token and TLS settings from the flags,
+/// the environment or the local configuration.
+pub struct Target<'a> {
+    pub url: Option<String>,
+    pub token: Option<String>,
+    pub token_file: Option<PathBuf>,
+    pub username: Option<String>,
+    pub password_stdin: bool,
+    pub ca_cert: Option<PathBuf>,
+    pub insecure: bool,
+    pub timeout: Duration,
+    pub config: &'a ConfigFile,
+}
+
+pub fn resolve(args: Target<'_>) -> Result<(String, String, TlsOptions), CliError> {
+    let mut local = None;
+    let mut local_config = || -> Result<ros::config::Config, CliError> {
+        if local.is_none() {
+            local = Some(config::local(args.config.config.as_deref())?);
+        }
+        local
+            .clone()
+            .ok_or_else(|| CliError::usage(anyhow!("no configuration")))
+    };
+    let (url, http) = match args.url.clone().or_else(|| env("ROS_URL")) {
+        Some(url) => {
+            let url = probe::sync_url(&url).map_err(|e| CliError::usage(anyhow!(e)))?;
+            (url.clone(), Some(probe::http_base(&url)))
+        }
+        None => {
+            let config = local_config()?;
+            (local_url(&config)?, ros::client::server_url(&config))
+        }
+    };
+    let ca_pem = match &args.ca_cert {
+        Some(file) => Some(
+            std::fs::read(file)
+                .with_context(|| format!("--ca-cert {}", file.display()))
+                .map_err(CliError::usage)?,
+        ),
+        None => None,
+    };
+    let tls = TlsOptions {
+        ca_pem,
+        insecure: args.insecure,
+    };
+    let token = match (&args.token, &args.token_file) {
+        (Some(token), _) => token.clone(),
+        (None, None) if args.username.is_some() => {
+            let user = args.username.as_deref().unwrap_or_default();
+            let http = http.ok_or_else(|| {
+                CliError::unreachable(anyhow!("the local server's http address is unknown"))
+            })?;
+            let password = password::read(user, args.password_stdin, password::Ask::Once)?;
+            probe::login(&http, user, &password, &tls, args.timeout).map_err(|e| {
+                let code = match e {
+                    probe::LoginError::Unreachable { .. } => ExitCode::Unreachable,
+                    _ => ExitCode::Failed,
+                };
+                CliError::new(code, e)
+            })?
+        }
+        (None, Some(file)) => read_token(file, "--token-file")?,
+        (None, None) => match (env("ROS_TOKEN"), env("ROS_TOKEN_FILE")) {
+            (Some(token), _) => token,
+            (None, Some(file)) => read_token(std::path::Path::new(&file), "ROS_TOKEN_FILE")?,
+            (None, None) => {
+                let root = local_config()?.storage.root_path;
+                ros::token::read_admin_token(&root)
+                    .map_err(CliError::usage)?
+                    .ok_or_else(|| {
+                        CliError::usage(anyhow!(
+                            "no token: give --token, --token-file, ROS_TOKEN or ROS_TOKEN_FILE ({} has no admin token yet)",
+                            root.display()
+                        ))
+                    })?
+            }
+        },
+    };
+    Ok((url, token, tls))
+}
