@@ -491,29 +491,43 @@ async fn synced_client(options: &ProbeOptions) -> Result<(Wire, RealmClient), Fa
     Ok((wire, client))
 }
 
+/// The instructions that create a top-level table `table` with an integer
+/// primary key `_id` and the given single-valued columns (name, type,
+/// nullable): the scratch schema of `ros probe` and `ros probe bench`.
+pub(crate) fn int_keyed_table(
+    table: &str,
+    columns: &[(&str, ColumnType, bool)],
+) -> Vec<Instruction> {
+    let name = ByteString::from(table);
+    let mut out = vec![Instruction::AddTable(AddTable {
+        table: name.clone(),
+        table_type: TableType::TopLevel {
+            primary_key: PrimaryKeySpec {
+                field: ByteString::from("_id"),
+                key_type: PrimaryKeyType::Int,
+                nullable: false,
+            },
+            asymmetric: false,
+        },
+    })];
+    out.extend(columns.iter().map(|(field, column_type, nullable)| {
+        Instruction::AddColumn(AddColumn {
+            table: name.clone(),
+            field: ByteString::from(*field),
+            column_type: column_type.clone(),
+            nullable: *nullable,
+            collection_type: CollectionType::Single,
+        })
+    }));
+    out
+}
+
 /// The probe's schema, unless the Realm has it already, and one new object.
 fn probe_changeset(client: &RealmClient, key: i64) -> Changeset {
     let table = ByteString::from(PROBE_TABLE);
     let mut instructions = Vec::new();
     if !client.state().classes().contains_key(&table) {
-        instructions.push(Instruction::AddTable(AddTable {
-            table: table.clone(),
-            table_type: TableType::TopLevel {
-                primary_key: PrimaryKeySpec {
-                    field: ByteString::from("_id"),
-                    key_type: PrimaryKeyType::Int,
-                    nullable: false,
-                },
-                asymmetric: false,
-            },
-        }));
-        instructions.push(Instruction::AddColumn(AddColumn {
-            table: table.clone(),
-            field: ByteString::from("at"),
-            column_type: ColumnType::Int,
-            nullable: false,
-            collection_type: CollectionType::Single,
-        }));
+        instructions = int_keyed_table(PROBE_TABLE, &[("at", ColumnType::Int, false)]);
     }
     instructions.push(Instruction::CreateObject(CreateObject {
         table,
@@ -666,13 +680,12 @@ async fn peer_certificate(options: &ProbeOptions) -> Option<PeerCertificate> {
     if !target.tls {
         return None;
     }
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .ok()?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(ReadOnly(provider)))
-        .with_no_client_auth();
+    // Only read, never trusted: the verified handshake is the `tls` step's.
+    let insecure = TlsOptions {
+        ca_pem: None,
+        insecure: true,
+    };
+    let config = super::sync::tls::client_config(&insecure).ok()?;
     let tcp = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
         .await
         .ok()?;
@@ -692,56 +705,6 @@ async fn peer_certificate(options: &ProbeOptions) -> Option<PeerCertificate> {
             .unwrap_or_else(|_| not_after.timestamp().to_string()),
         not_after_unix: not_after.timestamp(),
     })
-}
-
-/// Accepts any chain (the certificate is only read); handshake signatures are
-/// still checked.
-#[derive(Debug)]
-struct ReadOnly(std::sync::Arc<rustls::crypto::CryptoProvider>);
-
-impl rustls::client::danger::ServerCertVerifier for ReadOnly {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &rustls::pki_types::CertificateDer<'_>,
-        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
-        _server_name: &rustls::pki_types::ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: rustls::pki_types::UnixTime,
-    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        Ok(rustls::client::danger::ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
 }
 
 // ---- thresholds and statistics ---------------------------------------------------

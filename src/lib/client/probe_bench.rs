@@ -16,9 +16,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::changeset::{
-    AddColumn, AddTable, ByteString, Changeset, CollectionType, ColumnType, CreateObject,
-    Instruction, Location, Payload, PrimaryKey, PrimaryKeySpec, PrimaryKeyType, TableType, Update,
-    UpdateTarget, ValuePath,
+    ByteString, Changeset, ColumnType, CreateObject, Instruction, Location, Payload, PrimaryKey,
+    Update, UpdateTarget, ValuePath,
 };
 use crate::protocol::{ClientMessage, OriginTimestamp, ServerMessage, SessionIdent};
 
@@ -110,30 +109,13 @@ fn name(s: &str) -> ByteString {
 }
 
 fn schema() -> Changeset {
-    let column = |field: &str, column_type| {
-        Instruction::AddColumn(AddColumn {
-            table: name(TABLE),
-            field: name(field),
-            column_type,
-            nullable: true,
-            collection_type: CollectionType::Single,
-        })
-    };
-    Changeset::new(vec![
-        Instruction::AddTable(AddTable {
-            table: name(TABLE),
-            table_type: TableType::TopLevel {
-                primary_key: PrimaryKeySpec {
-                    field: name("_id"),
-                    key_type: PrimaryKeyType::Int,
-                    nullable: false,
-                },
-                asymmetric: false,
-            },
-        }),
-        column("value", ColumnType::Int),
-        column("label", ColumnType::String),
-    ])
+    Changeset::new(super::probe::int_keyed_table(
+        TABLE,
+        &[
+            ("value", ColumnType::Int, true),
+            ("label", ColumnType::String, true),
+        ],
+    ))
 }
 
 /// One changeset of `k` instructions: create object `pk`, then updates of it.

@@ -165,7 +165,8 @@ impl Actor {
                     upload,
                     bytes,
                 } => {
-                    let mut batch = vec![(conn, to, upload, bytes)];
+                    let mut senders = vec![(conn, to, bytes)];
+                    let mut uploads = vec![upload];
                     while let Ok(next) = rx.try_recv() {
                         match next {
                             Command::Upload {
@@ -173,14 +174,17 @@ impl Actor {
                                 to,
                                 upload,
                                 bytes,
-                            } => batch.push((conn, to, upload, bytes)),
+                            } => {
+                                senders.push((conn, to, bytes));
+                                uploads.push(upload);
+                            }
                             other => {
                                 held = Some(other);
                                 break;
                             }
                         }
                     }
-                    self.integrate(batch);
+                    self.integrate(senders, &uploads);
                 }
                 Command::Shutdown => break,
                 other => self.handle(other),
@@ -285,15 +289,20 @@ impl Actor {
         Ok(identified)
     }
 
-    fn integrate(&mut self, batch: Vec<(ConnectionHandle, SessionRef, ClientUpload, u64)>) {
+    /// Integrates `uploads`; `senders[i]` queued `uploads[i]` (its session and
+    /// the backlog bytes it added).
+    fn integrate(
+        &mut self,
+        senders: Vec<(ConnectionHandle, SessionRef, u64)>,
+        uploads: &[ClientUpload],
+    ) {
         let before = self.store.current_version();
-        let uploads: Vec<ClientUpload> = batch.iter().map(|(_, _, u, _)| u.clone()).collect();
-        let answers = self.store.integrate(&uploads);
-        let total: u64 = batch.iter().map(|(_, _, _, b)| *b).sum();
+        let answers = self.store.integrate(uploads);
+        let total: u64 = senders.iter().map(|(_, _, b)| *b).sum();
         self.handle.backlog.fetch_sub(total, Ordering::AcqRel);
         match answers {
             Ok(answers) => {
-                for ((conn, to, _, _), answer) in batch.into_iter().zip(answers) {
+                for ((conn, to, _), answer) in senders.into_iter().zip(answers) {
                     if let Err(refusal) = answer {
                         tracing::warn!(realm = %self.handle.id, error = %refusal, "upload refused");
                         conn.send(Event::Integrated {
@@ -305,7 +314,7 @@ impl Actor {
             }
             Err(e) => {
                 tracing::error!(realm = %self.handle.id, error = %e, "integrating uploads failed");
-                for (conn, to, _, _) in batch {
+                for (conn, to, _) in senders {
                     conn.send(Event::Integrated {
                         to,
                         result: Err(UploadAnswer::Storage(e.to_string())),

@@ -175,16 +175,7 @@ impl Connection {
                 session.phase = Phase::Failed;
                 session.deferred.clear();
                 session.mark = None;
-                if session.holds_file {
-                    session.holds_file = false;
-                    if let Some(file_ident) = session.file_ident {
-                        session.realm.send(Command::Release {
-                            conn: self.handle.id,
-                            to: session.reference(),
-                            file_ident,
-                        });
-                    }
-                }
+                session.release(self.handle.id);
             }
             None => {
                 self.failed.insert(ident);
@@ -537,15 +528,7 @@ impl Connection {
 
     /// Tells the Realm the session is gone.
     fn discard(&self, session: Session) {
-        if session.holds_file {
-            if let Some(file_ident) = session.file_ident {
-                session.realm.send(Command::Release {
-                    conn: self.handle.id,
-                    to: session.reference(),
-                    file_ident,
-                });
-            }
-        }
+        session.release(self.handle.id);
         session.realm.send(Command::Unsubscribe {
             conn: self.handle.id,
         });
@@ -626,7 +609,7 @@ impl Connection {
                             server: batch.download_server_version,
                         };
                         session.sent_download = true;
-                        let message = replies::download(to.session, &batch);
+                        let message = replies::download(to.session, batch);
                         self.send(&message);
                         self.pump(to.session);
                     }
@@ -659,35 +642,18 @@ impl Connection {
         to: SessionRef,
         result: Result<crate::realm::Identified, IdentAnswer>,
     ) {
-        let conn_id = self.handle.id;
+        // A binding that ended meanwhile already sent its Release, which the
+        // actor takes after this IDENT: nothing stays bound.
         let Some(session) = self.session_of(to) else {
-            // The session went away meanwhile: the actor must not keep it bound.
-            if let Ok(identified) = result {
-                if let Some(s) = self.sessions.get(&to.session) {
-                    s.realm.send(Command::Release {
-                        conn: conn_id,
-                        to,
-                        file_ident: identified.file.ident,
-                    });
-                }
-            }
             return;
         };
         if session.phase != Phase::Identifying {
-            if let Ok(identified) = result {
-                session.realm.send(Command::Release {
-                    conn: conn_id,
-                    to,
-                    file_ident: identified.file.ident,
-                });
-            }
             return;
         }
         match result {
             Ok(identified) => {
                 let file = identified.file;
                 session.phase = Phase::Bound;
-                session.holds_file = true;
                 session.upload.threshold = Cursor::new(file.client_version, file.rh_base_version);
                 session.upload.previous = Cursor::default();
                 session.upload.locked = file.locked_server_version;

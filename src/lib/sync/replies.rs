@@ -54,13 +54,19 @@ fn number<T>(value: u64, make: impl Fn(u64) -> Option<T>, max: T) -> T {
     make(value).unwrap_or(max)
 }
 
-/// The DOWNLOAD for `session` carrying `batch`.
-pub(crate) fn download(session: SessionIdent, batch: &DownloadBatch) -> ServerMessage {
+/// The DOWNLOAD for `session` carrying `batch` (its changesets move into the
+/// message: no copy per session).
+pub(crate) fn download(session: SessionIdent, batch: DownloadBatch) -> ServerMessage {
     let sv = |v: u64| number(v, ServerVersion::new, ServerVersion::MAX);
     let cv = |v: u64| number(v, ClientVersion::new, ClientVersion::MAX);
-    let changesets: Vec<DownloadEntry> = batch
+    let body_size: usize = batch
         .changesets
         .iter()
+        .map(|c| c.changeset.len() + 60)
+        .sum();
+    let changesets: Vec<DownloadEntry> = batch
+        .changesets
+        .into_iter()
         .map(|c| DownloadEntry {
             server_version: sv(c.server_version),
             last_integrated_client_version: cv(c.last_integrated_client_version),
@@ -75,14 +81,9 @@ pub(crate) fn download(session: SessionIdent, batch: &DownloadBatch) -> ServerMe
                 ByteCount::new,
                 ByteCount::MAX,
             ),
-            changeset: c.changeset.clone(),
+            changeset: c.changeset,
         })
         .collect();
-    let body_size: usize = batch
-        .changesets
-        .iter()
-        .map(|c| c.changeset.len() + 60)
-        .sum();
     ServerMessage::Download(Download {
         session,
         download: DownloadCursor {

@@ -1,6 +1,7 @@
 //! One session's state on the server (`docs/protocol.md` §5.1, §6.2): where it
 //! is in its binding, its cursors, and what it waits for.
 
+use super::actor::Command;
 use super::checks::{Cursor, UploadContext};
 use super::events::SessionRef;
 use super::realms::RealmHandle;
@@ -30,8 +31,6 @@ pub(crate) struct Session {
     pub phase: Phase,
     /// The client file, once known (allocated, or named by IDENT).
     pub file_ident: Option<u64>,
-    /// Whether the actor records this session as the file's binder.
-    pub holds_file: bool,
     /// `D`: the download cursor (server version, client version).
     pub download: Cursor,
     pub upload: UploadContext,
@@ -54,7 +53,6 @@ impl Session {
             rights,
             phase: Phase::WaitForIdent,
             file_ident: None,
-            holds_file: false,
             download: Cursor::default(),
             upload: UploadContext::default(),
             fetching: false,
@@ -68,6 +66,19 @@ impl Session {
         SessionRef {
             session: self.ident,
             binding: self.binding,
+        }
+    }
+
+    /// Tells the actor this binding no longer holds its client file. Safe to
+    /// send more than once, and before IDENT was answered: the actor takes
+    /// commands in order and forgets only this very binding's claim.
+    pub fn release(&self, conn: u64) {
+        if let Some(file_ident) = self.file_ident {
+            self.realm.send(Command::Release {
+                conn,
+                to: self.reference(),
+                file_ident,
+            });
         }
     }
 

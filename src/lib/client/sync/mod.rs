@@ -28,7 +28,7 @@ mod persist;
 mod realm_client;
 mod receive;
 mod session;
-mod tls;
+pub(crate) mod tls;
 mod wire;
 
 #[cfg(test)]

@@ -183,14 +183,7 @@ fn every_4_5_rule_is_checked_and_named() {
 
 #[test]
 fn rule_1_download_only_once_identified_and_for_our_session() {
-    let mut client = RealmClient::new("/tasks");
-    client.binding = Some(Binding {
-        session: session(),
-        phase: Phase::AwaitingIdent,
-        last_sent: UploadCursor::default(),
-        mark_sent: RequestIdent::ZERO,
-        mark_answered: RequestIdent::ZERO,
-    });
+    let mut client = awaiting_ident();
     let err = feed(&mut client, download((0, 0), 0, (0, 0), vec![])).expect_err("too early");
     assert!(matches!(err, SyncError::Protocol(v) if v.rule == ServerRule::Download(1)));
 

@@ -44,14 +44,7 @@ fn server_ident_gives_the_file_its_identity_once() {
 #[test]
 fn server_ident_must_have_an_ident_and_a_salt() {
     for (ident, salt) in [(0, 5), (4, 0)] {
-        let mut client = RealmClient::new("/tasks");
-        client.binding = Some(Binding {
-            session: session(),
-            phase: Phase::AwaitingIdent,
-            last_sent: UploadCursor::default(),
-            mark_sent: RequestIdent::ZERO,
-            mark_answered: RequestIdent::ZERO,
-        });
+        let mut client = awaiting_ident();
         let message = ServerMessage::Ident(ServerIdent {
             session: session(),
             file_ident: FileIdent::new(ident).expect("ident"),

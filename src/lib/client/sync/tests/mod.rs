@@ -96,8 +96,8 @@ pub fn title(client: &RealmClient, id: i64) -> Option<String> {
     }
 }
 
-/// A client bound on session 1 that has just received IDENT 2 (salt 7).
-pub fn identified() -> RealmClient {
+/// A client that sent BIND on session 1 and waits for the server's IDENT.
+pub fn awaiting_ident() -> RealmClient {
     let mut client = RealmClient::new("/tasks");
     client.binding = Some(Binding {
         session: session(),
@@ -106,6 +106,12 @@ pub fn identified() -> RealmClient {
         mark_sent: RequestIdent::ZERO,
         mark_answered: RequestIdent::ZERO,
     });
+    client
+}
+
+/// A client bound on session 1 that has just received IDENT 2 (salt 7).
+pub fn identified() -> RealmClient {
+    let mut client = awaiting_ident();
     let ident = ServerMessage::Ident(ServerIdent {
         session: session(),
         file_ident: FileIdent::new(OWN_IDENT).expect("ident"),
