@@ -10,19 +10,19 @@ use serde_json::{json, Value};
 use crate::support::sync_server::SyncServer;
 use crate::support::{ros, run, tls};
 
-fn probe(args: &[&str]) -> Output {
+pub(crate) fn probe(args: &[&str]) -> Output {
     run(ros().arg("probe").args(args))
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn code(out: &Output) -> i32 {
+pub(crate) fn code(out: &Output) -> i32 {
     out.status.code().expect("exit code")
 }
 
-fn json_of(out: &Output) -> Value {
+pub(crate) fn json_of(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\nstderr: {}",
@@ -59,7 +59,7 @@ fn assert_healthy(out: &Output, extra: &[&str]) -> Value {
 }
 
 /// The step, code and name of a failed probe (exit 1, one error line naming them).
-fn assert_failed(out: &Output, step: &str, code_: u64, name: &str) {
+pub(crate) fn assert_failed(out: &Output, step: &str, code_: u64, name: &str) {
     assert_eq!(code(out), 1, "stderr: {}", stderr(out));
     let run = json_of(out);
     let failure = &run["probes"][0]["failure"];

@@ -28,6 +28,7 @@ mod cli_errors;
 mod cli_layout;
 mod cli_permission;
 mod cli_probe;
+mod cli_probe_faults;
 mod cli_token;
 mod cli_user;
 mod colour;

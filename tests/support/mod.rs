@@ -5,6 +5,7 @@
 pub mod captures;
 pub mod http;
 pub mod openapi;
+pub mod relay;
 pub mod server;
 pub mod sync_server;
 pub mod tls;

@@ -549,18 +549,27 @@ fn bench_lines(r: &ros::client::probe_bench::BenchReport) -> Vec<String> {
     let c = &r.changesets;
     let mut lines = vec![
         format!(
-            "{} {} sessions on {} realm(s), {} changesets × {} instructions, {} loop{}",
+            "{} {} sessions ({} writing) on {} realm(s), {} changesets × {} instructions, {}",
             if r.ok { "ok" } else { "FAILED" },
             r.sessions,
+            r.writers,
             r.realms.len(),
             r.changesets_per_session,
             r.instructions,
-            r.mode,
-            r.rate.map_or(String::new(), |v| format!(" at {v}/s")),
+            match (r.mode.as_str(), r.rate) {
+                ("offline", _) => "offline, then synced at once".to_string(),
+                (mode, Some(rate)) => format!("{mode} loop at {rate}/s"),
+                (mode, None) => format!("{mode} loop"),
+            },
         ),
         format!(
-            "changesets: {} uploaded, {} acknowledged, {} of {} received in {:.3} s",
-            c.uploaded, c.acknowledged, c.received, c.expected_received, r.elapsed_s
+            "changesets: {} uploaded, {} acknowledged in {:.3} s, {} of {} received in {:.3} s",
+            c.uploaded,
+            c.acknowledged,
+            r.acknowledged_s,
+            c.received,
+            c.expected_received,
+            r.elapsed_s
         ),
         format!(
             "throughput: {:.1} acknowledged/s, {:.1} received/s, {} bytes uploaded",
@@ -604,5 +613,61 @@ pub fn bench_comparison(
                 .map_or("n/a".to_string(), |p| format!("{p:+.1}%")),
             if c.regressed { " REGRESSED" } else { "" }
         ));
+    }
+}
+
+/// A progress bar on standard error while `ros probe bench` runs, only on a
+/// terminal; it goes away when the returned guard is dropped.
+pub fn bench_progress(
+    planned: Option<u64>,
+    progress: std::sync::Arc<ros::client::probe_bench::Progress>,
+) -> Option<ProgressGuard> {
+    use std::sync::atomic::Ordering;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = match planned {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    let template = match planned {
+        Some(_) => "{elapsed_precise} [{bar:30}] {pos}/{len} acknowledged, {msg}",
+        None => "{elapsed_precise} {spinner} {pos} acknowledged, {msg}",
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = stop.clone();
+    let handle = std::thread::spawn(move || {
+        while !stopped.load(Ordering::Relaxed) {
+            bar.set_position(progress.acknowledged.load(Ordering::Relaxed));
+            bar.set_message(format!(
+                "{} uploaded, {} received",
+                progress.uploaded.load(Ordering::Relaxed),
+                progress.received.load(Ordering::Relaxed)
+            ));
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        bar.finish_and_clear();
+    });
+    Some(ProgressGuard {
+        stop,
+        handle: Some(handle),
+    })
+}
+
+/// Stops and clears the progress bar when dropped.
+pub struct ProgressGuard {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for ProgressGuard {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
     }
 }

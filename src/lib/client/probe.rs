@@ -13,8 +13,8 @@ use crate::changeset::{
     Instruction, PrimaryKey, PrimaryKeySpec, PrimaryKeyType, TableType,
 };
 use crate::protocol::{
-    Bind, BindPath, ClientIdent, ClientMessage, ErrorCode, JsonErrorBody, Mark, RequestIdent,
-    ServerMessage, SessionIdent, SignedToken, WireErrorCode,
+    Bind, BindPath, ClientIdent, ClientMessage, ErrorCode, JsonErrorBody, Mark, ProtocolVersion,
+    RequestIdent, ServerMessage, SessionIdent, SignedToken, WireErrorCode,
 };
 
 /// The steps, in the order a probe runs them.
@@ -46,6 +46,63 @@ pub struct ProbeOptions {
     pub tls: TlsOptions,
     /// Also time a changeset from one connection to a second one.
     pub write: bool,
+    /// The protocol versions offered at the upgrade.
+    pub protocols: Protocols,
+}
+
+/// The protocol versions a probe offers: `2-14` (realm-core's range, the
+/// default), one version (`8`), or a range, to ask whether clients of that age
+/// can still connect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Protocols {
+    low: ProtocolVersion,
+    high: ProtocolVersion,
+}
+
+impl Default for Protocols {
+    fn default() -> Protocols {
+        Protocols {
+            low: ProtocolVersion::MIN,
+            high: ProtocolVersion::MAX,
+        }
+    }
+}
+
+impl Protocols {
+    /// Highest first, as realm-core offers them.
+    pub fn offered(&self) -> Vec<u32> {
+        (u32::from(self.low.get())..=u32::from(self.high.get()))
+            .rev()
+            .collect()
+    }
+}
+
+impl std::str::FromStr for Protocols {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Protocols, String> {
+        let version = |v: &str| {
+            v.trim()
+                .parse::<u32>()
+                .ok()
+                .and_then(ProtocolVersion::new)
+                .ok_or_else(|| {
+                    format!(
+                        "{v:?} is not a sync protocol version ({}-{})",
+                        ProtocolVersion::MIN.get(),
+                        ProtocolVersion::MAX.get()
+                    )
+                })
+        };
+        let (low, high) = match text.split_once('-') {
+            Some((low, high)) => (version(low)?, version(high)?),
+            None => (version(text)?, version(text)?),
+        };
+        if low > high {
+            return Err(format!("{text:?}: the range is empty (use LOW-HIGH)"));
+        }
+        Ok(Protocols { low, high })
+    }
 }
 
 /// The sync route for `url`: `ws://` and `wss://` URLs as given; an `http(s)://`
@@ -351,6 +408,7 @@ fn endpoint(options: &ProbeOptions) -> Endpoint {
     endpoint.token = options.token.clone();
     endpoint.tls = options.tls.clone();
     endpoint.connect_timeout = options.timeout;
+    endpoint.protocols = options.protocols.offered();
     endpoint
 }
 

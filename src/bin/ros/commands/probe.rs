@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::anyhow;
 use clap::Args;
-use ros::client::probe::{self, Expectation, FailureKind, ProbeOptions};
+use ros::client::probe::{self, Expectation, FailureKind, ProbeOptions, Protocols};
 
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output;
@@ -47,6 +47,10 @@ pub struct ProbeArgs {
     /// Trust the CA certificates in this PEM file (wss://).
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
+    /// The sync protocol versions to offer: one (8) or a range (2-7)
+    /// [default: 2-14, as current clients].
+    #[arg(long, value_name = "VERSIONS", default_value = "2-14")]
+    pub protocol: Protocols,
     /// Also upload a small changeset and time it until it arrives on a second connection.
     #[arg(long)]
     pub write: bool,
@@ -93,6 +97,7 @@ pub fn exec(args: ProbeArgs) -> CliResult {
         timeout: args.timeout,
         tls,
         write: args.write,
+        protocols: args.protocol,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -3,12 +3,13 @@
 //! failure or a regression past --max-regression, 2 usage, 3 unreachable.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context as _};
 use clap::Args;
 use ros::client::probe::{FailureKind, ProbeOptions};
-use ros::client::probe_bench::{self, BenchOptions, BenchReport};
+use ros::client::probe_bench::{self, BenchOptions, BenchReport, Mode, Progress};
 
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output;
@@ -25,7 +26,11 @@ pub struct BenchArgs {
     /// one session per connection, so there is no --connections).
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub sessions: u32,
-    /// Changesets each session uploads (with --duration: at most this many; 0 = no limit).
+    /// Sessions per Realm that upload (the first ones of each Realm); the others
+    /// only read [default: all]. `--writers 1` is a fan-out: one writer, many readers.
+    #[arg(long, value_name = "W", value_parser = clap::value_parser!(u32).range(0..))]
+    pub writers: Option<u32>,
+    /// Changesets each writer uploads (with --duration: at most this many; 0 = no limit).
     #[arg(long, value_name = "M", default_value_t = 100)]
     pub changesets: u32,
     /// Instructions per changeset: one object creation, then updates of it.
@@ -41,6 +46,11 @@ pub struct BenchArgs {
     /// Stop uploading after this long (else after --changesets each).
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub duration: Option<Duration>,
+    /// Writers commit all their changesets before connecting, then sync them
+    /// at once (clients coming back online); throughput is acknowledgements
+    /// until the last one.
+    #[arg(long, conflicts_with_all = ["rate", "duration"])]
+    pub offline: bool,
     /// The token to connect with (else --token-file, ROS_TOKEN, ROS_TOKEN_FILE,
     /// else the local configuration's admin token).
     #[arg(long, value_name = "TOKEN", conflicts_with = "token_file")]
@@ -153,6 +163,22 @@ fn incomplete(report: &BenchReport) -> String {
     parts.join("; ")
 }
 
+/// Uploads a complete run makes (`None` when --duration decides).
+fn planned_uploads(args: &BenchArgs) -> Option<u64> {
+    if args.duration.is_some() {
+        return None;
+    }
+    let (sessions, realms) = (u64::from(args.sessions), u64::from(args.realms).max(1));
+    let writers: u64 = (0..realms.min(sessions))
+        .map(|r| {
+            let on_realm = sessions / realms + u64::from(r < sessions % realms);
+            args.writers
+                .map_or(on_realm, |w| u64::from(w).min(on_realm))
+        })
+        .sum();
+    Some(writers * u64::from(args.changesets))
+}
+
 fn run(args: &BenchArgs) -> Result<BenchReport, CliError> {
     let (url, token, tls) = resolve(Target {
         url: args.url.clone(),
@@ -173,19 +199,29 @@ fn run(args: &BenchArgs) -> Result<BenchReport, CliError> {
             timeout: args.timeout,
             tls,
             write: true,
+            protocols: Default::default(),
         },
         sessions: args.sessions as usize,
         changesets: args.changesets as usize,
         instructions: args.instructions as usize,
         realms: args.realms as usize,
-        rate: args.rate,
+        writers: args.writers.map(|w| w as usize),
+        mode: match (args.offline, args.rate) {
+            (true, _) => Mode::Offline,
+            (false, Some(rate)) => Mode::Open { rate },
+            (false, None) => Mode::Closed,
+        },
         duration: args.duration,
+        progress: Arc::new(Progress::default()),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::failed(anyhow!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(probe_bench::run(&options)).map_err(|f| {
+    let bar = output::bench_progress(planned_uploads(args), options.progress.clone());
+    let result = runtime.block_on(probe_bench::run(&options));
+    drop(bar);
+    result.map_err(|f| {
         let code = match f.kind {
             FailureKind::Unreachable => ExitCode::Unreachable,
             FailureKind::Usage => ExitCode::Usage,

@@ -1,0 +1,378 @@
+//! `ros probe bench`: N sessions (one connection each: a [`RealmClient`] binds
+//! one session per [`Wire`]) on R scratch Realms. In each Realm the first W
+//! sessions write (all of them by default) and the rest only read; each writer
+//! uploads M changesets of K instructions, and every session integrates the
+//! others' changesets.
+//!
+//! Three modes (`session.rs` says how each session lives):
+//! * closed loop: a writer uploads its next changeset once the previous one
+//!   is acknowledged;
+//! * open loop: writers upload at a target total rate whatever the server says;
+//! * offline: writers commit everything before connecting and then sync it in
+//!   one go, as clients coming back online do.
+//!
+//! A latency sample is the time from a changeset's UPLOAD to another session of
+//! its Realm having integrated it; changesets are recognised in DOWNLOADs by
+//! (origin file ident, origin timestamp), each writer stamping its k-th
+//! changeset `base + k`.
+
+mod compare;
+mod session;
+mod workload;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+pub use compare::{compare, FigureChange};
+
+use super::probe::{FailureKind, ProbeOptions};
+use super::sync::{origin_timestamp_now, Endpoint};
+use session::{Role, SessionResult};
+
+/// How writers pace their uploads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mode {
+    /// Next upload once the previous one is acknowledged.
+    Closed,
+    /// This many changesets per second over all writers.
+    Open { rate: f64 },
+    /// Everything committed before connecting, then synced at once.
+    Offline,
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Where and how to connect (`realm` is unused: scratch Realms are made).
+    pub target: ProbeOptions,
+    pub sessions: usize,
+    /// Writers per Realm (the first sessions of each Realm); `None`: all.
+    pub writers: Option<usize>,
+    pub changesets: usize,
+    pub instructions: usize,
+    pub realms: usize,
+    pub mode: Mode,
+    /// Stop uploading after this long (else after `changesets` each; not offline).
+    pub duration: Option<Duration>,
+    /// Counters a caller may watch while the bench runs (a progress bar).
+    pub progress: Arc<Progress>,
+}
+
+/// Live counts over all sessions, updated as the bench runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub uploaded: AtomicU64,
+    pub acknowledged: AtomicU64,
+    pub received: AtomicU64,
+}
+
+/// A bench that could not start (connecting or binding a session failed).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct BenchFailure {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Changesets uploaded by all sessions.
+    pub uploaded: u64,
+    /// Of those, acknowledged by the server (integrated into its history).
+    pub acknowledged: u64,
+    /// Changesets integrated by another session of their Realm.
+    pub received: u64,
+    /// Receipts a complete run has: each changeset once per other session of
+    /// its Realm (0 offline, where receipts are counted but not awaited).
+    pub expected_received: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Throughput {
+    /// Changesets acknowledged by the server per second, until the last acknowledgement.
+    pub acknowledged_per_s: f64,
+    /// Changesets integrated by other sessions per second, until every session finished.
+    pub received_per_s: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Latency {
+    pub samples: u64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// The report (`--format json`; `docs/cli-json.md`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BenchReport {
+    pub ok: bool,
+    pub url: String,
+    pub realms: Vec<String>,
+    pub sessions: u64,
+    pub connections: u64,
+    /// Sessions that upload, over all Realms.
+    #[serde(default)]
+    pub writers: u64,
+    pub changesets_per_session: u64,
+    pub instructions: u64,
+    /// `closed`, `open` or `offline`.
+    pub mode: String,
+    pub rate: Option<f64>,
+    pub elapsed_s: f64,
+    /// From the start until the last acknowledgement.
+    #[serde(default)]
+    pub acknowledged_s: f64,
+    pub changesets: Counts,
+    pub throughput: Throughput,
+    /// Upload → integration by another session, milliseconds.
+    pub latency_ms: Latency,
+    /// UPLOAD message bytes (uncompressed form).
+    pub bytes_uploaded: u64,
+    /// Errors by protocol error code (e.g. "203"), else by kind ("timeout", "closed", …).
+    pub errors: BTreeMap<String, u64>,
+}
+
+/// `p` (0..=1) of sorted samples, nearest rank.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64) * p).ceil() as usize;
+    sorted[i.saturating_sub(1).min(sorted.len() - 1)]
+}
+
+struct RealmShared {
+    sessions: usize,
+    sent: AtomicU64,
+    senders_done: AtomicUsize,
+}
+
+struct Shared {
+    sent_at: Mutex<HashMap<(u64, u64), Instant>>,
+    realms: Vec<RealmShared>,
+    errors: Mutex<BTreeMap<String, u64>>,
+    progress: Arc<Progress>,
+}
+
+impl Shared {
+    fn error(&self, key: String) {
+        if let Ok(mut e) = self.errors.lock() {
+            *e.entry(key).or_default() += 1;
+        }
+    }
+}
+
+/// The pacing every session shares (each gets its own `first_send`).
+#[derive(Debug, Clone)]
+struct Plan {
+    changesets: usize,
+    instructions: usize,
+    interval: Option<Duration>,
+    first_send: Instant,
+    stop_at: Option<Instant>,
+    timeout: Duration,
+    base_ts: u64,
+}
+
+fn random_suffix() -> String {
+    super::probe::scratch_realm()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Session `i`'s Realm and whether it writes: sessions go round the Realms, and
+/// the first `writers` of each Realm write.
+fn roles(options: &BenchOptions, realms: usize) -> Vec<Role> {
+    (0..options.sessions)
+        .map(|index| Role {
+            index,
+            realm: index % realms,
+            writes: options.writers.is_none_or(|w| index / realms < w),
+        })
+        .collect()
+}
+
+/// Runs the bench; `Err` when the sessions could not be set up.
+pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
+    let mut endpoint = Endpoint::new(options.target.url.clone());
+    endpoint.token = options.target.token.clone();
+    endpoint.tls = options.target.tls.clone();
+    endpoint.connect_timeout = options.target.timeout;
+    let suffix = random_suffix();
+    let realms: Vec<String> = (0..options.realms.max(1))
+        .map(|i| format!("/__probe/bench-{suffix}-{i}"))
+        .collect();
+    let roles = roles(options, realms.len());
+    let writers = roles.iter().filter(|r| r.writes).count();
+    let interval = match options.mode {
+        Mode::Open { rate } if rate > 0.0 => {
+            Some(Duration::from_secs_f64(writers.max(1) as f64 / rate))
+        }
+        _ => None,
+    };
+    let offline = options.mode == Mode::Offline;
+    let mut plan = Plan {
+        changesets: if options.duration.is_some() && options.changesets == 0 && !offline {
+            usize::MAX
+        } else {
+            options.changesets
+        },
+        instructions: options.instructions.max(1),
+        interval,
+        first_send: Instant::now(),
+        stop_at: None,
+        timeout: options.target.timeout,
+        base_ts: origin_timestamp_now().get() + 60_000,
+    };
+    let mut setups = Vec::new();
+    for role in &roles {
+        let (endpoint, path, plan, role) = (&endpoint, &realms[role.realm], &plan, *role);
+        setups.push(async move {
+            if offline {
+                session::connect_offline(endpoint, path, role, plan).await
+            } else {
+                session::connect_live(endpoint, path, role).await
+            }
+        });
+    }
+    let mut connected = Vec::new();
+    for result in futures_util::future::join_all(setups).await {
+        connected.push(result?);
+    }
+    let shared = Arc::new(Shared {
+        sent_at: Mutex::new(HashMap::new()),
+        realms: (0..realms.len())
+            .map(|r| RealmShared {
+                sessions: roles.iter().filter(|role| role.realm == r).count(),
+                sent: AtomicU64::new(0),
+                senders_done: AtomicUsize::new(0),
+            })
+            .collect(),
+        errors: Mutex::new(BTreeMap::new()),
+        progress: options.progress.clone(),
+    });
+    let start = Instant::now();
+    plan.first_send = start;
+    plan.stop_at = options.duration.map(|d| start + d);
+    let mut tasks = Vec::new();
+    let mut nth_writer = 0;
+    for (role, (wire, client)) in roles.iter().copied().zip(connected) {
+        let shared = shared.clone();
+        if offline {
+            tasks.push(tokio::spawn(session::run_offline(
+                shared, role, wire, client,
+            )));
+            continue;
+        }
+        let mut plan = plan.clone();
+        if let (Some(interval), true) = (interval, role.writes) {
+            plan.first_send = start + interval.mul_f64(nth_writer as f64 / writers.max(1) as f64);
+            nth_writer += 1;
+        }
+        tasks.push(tokio::spawn(session::run_live(
+            shared, role, wire, client, plan,
+        )));
+    }
+    let mut results = Vec::new();
+    for t in tasks {
+        match t.await {
+            Ok(r) => results.push(r),
+            Err(_) => shared.error("client".into()),
+        }
+    }
+    Ok(report(options, realms, writers, start, results, &shared))
+}
+
+fn report(
+    options: &BenchOptions,
+    realms: Vec<String>,
+    writers: usize,
+    start: Instant,
+    mut results: Vec<SessionResult>,
+    shared: &Shared,
+) -> BenchReport {
+    let since_start = |at: Option<Instant>| at.map_or(Duration::ZERO, |t| t - start);
+    let elapsed = since_start(results.iter().filter_map(|r| r.finished).max());
+    let acknowledged_in = since_start(results.iter().filter_map(|r| r.acknowledged_at).max());
+    let mut latencies: Vec<Duration> = results
+        .iter_mut()
+        .flat_map(|r| std::mem::take(&mut r.latencies))
+        .collect();
+    latencies.sort();
+    let sum = |f: fn(&SessionResult) -> u64| results.iter().map(f).sum::<u64>();
+    let uploaded = sum(|r| r.uploaded);
+    let acknowledged = sum(|r| r.acknowledged);
+    let received = sum(|r| r.received);
+    let expected_received = if options.mode == Mode::Offline {
+        0
+    } else {
+        shared
+            .realms
+            .iter()
+            .map(|r| r.sent.load(Ordering::SeqCst) * (r.sessions as u64).saturating_sub(1))
+            .sum()
+    };
+    let errors = shared.errors.lock().map(|e| e.clone()).unwrap_or_default();
+    let per_s = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let (mode, rate) = match options.mode {
+        Mode::Closed => ("closed", None),
+        Mode::Open { rate } => ("open", Some(rate)),
+        Mode::Offline => ("offline", None),
+    };
+    BenchReport {
+        ok: errors.is_empty() && acknowledged == uploaded && received >= expected_received,
+        url: options.target.url.clone(),
+        realms,
+        sessions: options.sessions as u64,
+        connections: options.sessions as u64,
+        writers: writers as u64,
+        changesets_per_session: options.changesets as u64,
+        instructions: options.instructions as u64,
+        mode: mode.into(),
+        rate,
+        elapsed_s: elapsed.as_secs_f64(),
+        acknowledged_s: acknowledged_in.as_secs_f64(),
+        changesets: Counts {
+            uploaded,
+            acknowledged,
+            received,
+            expected_received,
+        },
+        throughput: Throughput {
+            acknowledged_per_s: per_s(acknowledged, acknowledged_in),
+            received_per_s: per_s(received, elapsed),
+        },
+        latency_ms: Latency {
+            samples: latencies.len() as u64,
+            p50: ms(percentile(&latencies, 0.50)),
+            p90: ms(percentile(&latencies, 0.90)),
+            p99: ms(percentile(&latencies, 0.99)),
+            max: ms(latencies.last().copied().unwrap_or_default()),
+        },
+        bytes_uploaded: sum(|r| r.bytes),
+        errors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let samples: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&samples, 0.5), Duration::from_millis(50));
+        assert_eq!(percentile(&samples, 0.99), Duration::from_millis(99));
+        assert_eq!(percentile(&samples, 1.0), Duration::from_millis(100));
+        assert_eq!(percentile(&[], 0.5), Duration::ZERO);
+    }
+}
