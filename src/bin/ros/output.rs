@@ -563,27 +563,29 @@ fn bench_lines(r: &ros::client::probe_bench::BenchReport) -> Vec<String> {
             },
         ),
         format!(
-            "changesets: {} uploaded, {} acknowledged in {:.3} s, {} of {} received in {:.3} s",
+            "changesets: {} uploaded, {} acknowledged in {:.3} s, {} in {:.3} s",
             c.uploaded,
             c.acknowledged,
             r.acknowledged_s,
-            c.received,
-            c.expected_received,
+            if r.mode == "offline" {
+                format!("{} received (not awaited)", c.received)
+            } else {
+                format!("{} of {} received", c.received, c.expected_received)
+            },
             r.elapsed_s
         ),
         format!(
             "throughput: {:.1} acknowledged/s, {:.1} received/s, {} bytes uploaded",
             r.throughput.acknowledged_per_s, r.throughput.received_per_s, r.bytes_uploaded
         ),
-        format!(
-            "latency: p50 {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({} samples)",
-            r.latency_ms.p50,
-            r.latency_ms.p90,
-            r.latency_ms.p99,
-            r.latency_ms.max,
-            r.latency_ms.samples
-        ),
     ];
+    let l = &r.latency_ms;
+    if l.samples > 0 {
+        lines.push(format!(
+            "latency: p50 {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({} samples)",
+            l.p50, l.p90, l.p99, l.max, l.samples
+        ));
+    }
     if !r.errors.is_empty() {
         let errors: Vec<String> = r.errors.iter().map(|(k, n)| format!("{k}: {n}")).collect();
         lines.push(format!("errors: {}", errors.join(", ")));

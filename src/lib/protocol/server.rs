@@ -84,6 +84,22 @@ pub enum ServerMessage {
 }
 
 impl ServerMessage {
+    /// The session a message is for (`None` for PONG, which is for the
+    /// connection; an ERROR for the connection carries session 0).
+    pub fn session(&self) -> Option<SessionIdent> {
+        match self {
+            Self::Ident(m) => Some(m.session),
+            Self::Download(m) => Some(m.session),
+            Self::Mark(m) => Some(m.session),
+            Self::Unbound { session } => Some(*session),
+            Self::Error(m) => Some(m.session),
+            Self::JsonError(m) => Some(m.session),
+            Self::LogMessage(m) => Some(m.session),
+            Self::TestCommand(m) => Some(m.session),
+            Self::Pong { .. } => None,
+        }
+    }
+
     /// The message kind.
     pub fn kind(&self) -> MessageKind {
         match self {

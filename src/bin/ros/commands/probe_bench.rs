@@ -22,10 +22,13 @@ pub struct BenchArgs {
     /// ROS_URL, else the local configuration's sync listener).
     #[arg(value_name = "URL")]
     pub url: Option<String>,
-    /// Concurrent sessions, each on its own connection (the sync client binds
-    /// one session per connection, so there is no --connections).
+    /// Concurrent sessions.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub sessions: u32,
+    /// Connections the sessions share, round robin (several sessions on one
+    /// connection, as an app with several Realms) [default: one per session].
+    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub connections: Option<u32>,
     /// Sessions per Realm that upload (the first ones of each Realm); the others
     /// only read [default: all]. `--writers 1` is a fan-out: one writer, many readers.
     #[arg(long, value_name = "W", value_parser = clap::value_parser!(u32).range(0..))]
@@ -98,6 +101,12 @@ fn read_report(file: &std::path::Path, what: &str) -> Result<BenchReport, CliErr
 }
 
 pub fn exec(args: BenchArgs) -> CliResult {
+    if let Some(c) = args.connections.filter(|c| *c > args.sessions) {
+        return Err(CliError::usage(anyhow!(
+            "--connections {c} is more than --sessions {}",
+            args.sessions
+        )));
+    }
     if args.rate.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
         return Err(CliError::usage(anyhow!("--rate must be a positive number")));
     }
@@ -202,6 +211,7 @@ fn run(args: &BenchArgs) -> Result<BenchReport, CliError> {
             protocols: Default::default(),
         },
         sessions: args.sessions as usize,
+        connections: args.connections.map(|c| c as usize),
         changesets: args.changesets as usize,
         instructions: args.instructions as usize,
         realms: args.realms as usize,

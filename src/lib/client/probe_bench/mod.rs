@@ -1,5 +1,5 @@
-//! `ros probe bench`: N sessions (one connection each: a [`RealmClient`] binds
-//! one session per [`Wire`]) on R scratch Realms. In each Realm the first W
+//! `ros probe bench`: N sessions over C connections (one each by default;
+//! several share one through [`Wire::multiplex`]) on R scratch Realms. In each Realm the first W
 //! sessions write (all of them by default) and the rest only read; each writer
 //! uploads M changesets of K instructions, and every session integrates the
 //! others' changesets.
@@ -8,8 +8,8 @@
 //! * closed loop: a writer uploads its next changeset once the previous one
 //!   is acknowledged;
 //! * open loop: writers upload at a target total rate whatever the server says;
-//! * offline: writers commit everything before connecting and then sync it in
-//!   one go, as clients coming back online do.
+//! * offline: writers commit everything before connecting, then connect and
+//!   sync it in one go, as clients coming back online do.
 //!
 //! A latency sample is the time from a changeset's UPLOAD to another session of
 //! its Realm having integrated it; changesets are recognised in DOWNLOADs by
@@ -30,7 +30,8 @@ use serde::{Deserialize, Serialize};
 pub use compare::{compare, FigureChange};
 
 use super::probe::{FailureKind, ProbeOptions};
-use super::sync::{origin_timestamp_now, Endpoint};
+use super::sync::{origin_timestamp_now, Endpoint, RealmClient, Wire};
+use crate::protocol::SessionIdent;
 use session::{Role, SessionResult};
 
 /// How writers pace their uploads.
@@ -50,6 +51,8 @@ pub struct BenchOptions {
     /// Where and how to connect (`realm` is unused: scratch Realms are made).
     pub target: ProbeOptions,
     pub sessions: usize,
+    /// Connections the sessions share (round robin); `None`: one each.
+    pub connections: Option<usize>,
     /// Writers per Realm (the first sessions of each Realm); `None`: all.
     pub writers: Option<usize>,
     pub changesets: usize,
@@ -188,16 +191,29 @@ fn random_suffix() -> String {
         .to_string()
 }
 
-/// Session `i`'s Realm and whether it writes: sessions go round the Realms, and
-/// the first `writers` of each Realm write.
-fn roles(options: &BenchOptions, realms: usize) -> Vec<Role> {
+/// Session `i`'s Realm, whether it writes, and its connection: sessions go
+/// round the Realms, the first `writers` of each Realm write, and sessions go
+/// round the connections too (session idents 1, 2, … on each).
+fn roles(options: &BenchOptions, realms: usize, connections: usize) -> Vec<Role> {
     (0..options.sessions)
         .map(|index| Role {
             index,
             realm: index % realms,
             writes: options.writers.is_none_or(|w| index / realms < w),
+            connection: index % connections,
+            session: SessionIdent::new((index / connections) as u64 + 1)
+                .unwrap_or(SessionIdent::MAX),
         })
         .collect()
+}
+
+/// The roles of each connection, in order.
+fn by_connection(roles: &[Role], connections: usize) -> Vec<Vec<Role>> {
+    let mut out = vec![Vec::new(); connections];
+    for role in roles {
+        out[role.connection].push(*role);
+    }
+    out
 }
 
 /// Runs the bench; `Err` when the sessions could not be set up.
@@ -210,7 +226,12 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
     let realms: Vec<String> = (0..options.realms.max(1))
         .map(|i| format!("/__probe/bench-{suffix}-{i}"))
         .collect();
-    let roles = roles(options, realms.len());
+    let connections = options
+        .connections
+        .unwrap_or(options.sessions)
+        .clamp(1, options.sessions.max(1));
+    let roles = roles(options, realms.len(), connections);
+    let groups = by_connection(&roles, connections);
     let writers = roles.iter().filter(|r| r.writes).count();
     let interval = match options.mode {
         Mode::Open { rate } if rate > 0.0 => {
@@ -232,20 +253,25 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
         timeout: options.target.timeout,
         base_ts: origin_timestamp_now().get() + 60_000,
     };
-    let mut setups = Vec::new();
-    for role in &roles {
-        let (endpoint, path, plan, role) = (&endpoint, &realms[role.realm], &plan, *role);
-        setups.push(async move {
-            if offline {
-                session::connect_offline(endpoint, path, role, plan).await
-            } else {
-                session::connect_live(endpoint, path, role).await
+    let mut live = Vec::new();
+    let mut offline_clients = Vec::new();
+    if offline {
+        session::reachable(&endpoint).await?;
+        for group in &groups {
+            let mut clients = Vec::new();
+            for role in group {
+                let path = &realms[role.realm];
+                clients.push(session::prepare_offline(&endpoint, path, *role, &plan)?);
             }
-        });
-    }
-    let mut connected = Vec::new();
-    for result in futures_util::future::join_all(setups).await {
-        connected.push(result?);
+            offline_clients.push(clients);
+        }
+    } else {
+        let setups = groups
+            .iter()
+            .map(|group| live_connection(&endpoint, &realms, group));
+        for result in futures_util::future::join_all(setups).await {
+            live.extend(result?);
+        }
     }
     let shared = Arc::new(Shared {
         sent_at: Mutex::new(HashMap::new()),
@@ -263,23 +289,34 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
     plan.first_send = start;
     plan.stop_at = options.duration.map(|d| start + d);
     let mut tasks = Vec::new();
+    let mut offline_runs = Vec::new();
+    for (group, clients) in groups.iter().zip(offline_clients) {
+        let (shared, endpoint, group) = (shared.clone(), endpoint.clone(), group.clone());
+        offline_runs.push(tokio::spawn(async move {
+            let idents: Vec<SessionIdent> = group.iter().map(|r| r.session).collect();
+            let Ok(wires) = session::open_shares(&endpoint, &idents).await else {
+                shared.error("connect".into());
+                return Vec::new();
+            };
+            let runs = group
+                .into_iter()
+                .zip(wires)
+                .zip(clients)
+                .map(|((role, wire), client)| {
+                    session::run_offline(shared.clone(), role, wire, client)
+                });
+            futures_util::future::join_all(runs).await
+        }));
+    }
     let mut nth_writer = 0;
-    for (role, (wire, client)) in roles.iter().copied().zip(connected) {
-        let shared = shared.clone();
-        if offline {
-            tasks.push(tokio::spawn(session::run_offline(
-                shared, role, wire, client,
-            )));
-            continue;
-        }
+    for (role, wire, client) in live {
         let mut plan = plan.clone();
         if let (Some(interval), true) = (interval, role.writes) {
             plan.first_send = start + interval.mul_f64(nth_writer as f64 / writers.max(1) as f64);
             nth_writer += 1;
         }
-        tasks.push(tokio::spawn(session::run_live(
-            shared, role, wire, client, plan,
-        )));
+        let task = session::run_live(shared.clone(), role, wire, client, plan);
+        tasks.push(tokio::spawn(task));
     }
     let mut results = Vec::new();
     for t in tasks {
@@ -288,12 +325,50 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
             Err(_) => shared.error("client".into()),
         }
     }
-    Ok(report(options, realms, writers, start, results, &shared))
+    for t in offline_runs {
+        match t.await {
+            Ok(r) => results.extend(r),
+            Err(_) => shared.error("client".into()),
+        }
+    }
+    Ok(report(
+        options,
+        &realms,
+        connections,
+        writers,
+        start,
+        results,
+        &shared,
+    ))
+}
+
+/// One connection's live sessions, each bound and past its first sync.
+async fn live_connection(
+    endpoint: &Endpoint,
+    realms: &[String],
+    group: &[Role],
+) -> Result<Vec<(Role, Wire, RealmClient)>, BenchFailure> {
+    let idents: Vec<SessionIdent> = group.iter().map(|r| r.session).collect();
+    let wires = session::open_shares(endpoint, &idents).await?;
+    let binds = group
+        .iter()
+        .zip(wires)
+        .map(|(role, wire)| session::bind_live(endpoint, wire, &realms[role.realm], *role));
+    let mut out = Vec::new();
+    for (role, bound) in group
+        .iter()
+        .zip(futures_util::future::join_all(binds).await)
+    {
+        let (wire, client) = bound?;
+        out.push((*role, wire, client));
+    }
+    Ok(out)
 }
 
 fn report(
     options: &BenchOptions,
-    realms: Vec<String>,
+    realms: &[String],
+    connections: usize,
     writers: usize,
     start: Instant,
     mut results: Vec<SessionResult>,
@@ -331,9 +406,9 @@ fn report(
     BenchReport {
         ok: errors.is_empty() && acknowledged == uploaded && received >= expected_received,
         url: options.target.url.clone(),
-        realms,
+        realms: realms.to_vec(),
         sessions: options.sessions as u64,
-        connections: options.sessions as u64,
+        connections: connections as u64,
         writers: writers as u64,
         changesets_per_session: options.changesets as u64,
         instructions: options.instructions as u64,

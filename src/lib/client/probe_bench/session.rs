@@ -3,10 +3,10 @@
 //! * live (closed or open loop): bound before the clock starts; uploads one
 //!   changeset at a time and integrates the others' as they come, until its
 //!   own are acknowledged and it has integrated every other session's.
-//! * offline: every changeset is committed before the clock starts, with the
-//!   session connected but not bound; the clock runs from BIND to "synced"
-//!   (its MARK answered and every local change acknowledged), as a client that
-//!   was offline does when it comes back.
+//! * offline: every changeset is committed before the clock starts; the clock
+//!   runs from connecting to "synced" (the MARK sent after BIND answered and
+//!   every local change acknowledged), as for a client that was offline and
+//!   comes back.
 
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
@@ -28,6 +28,9 @@ pub(super) struct Role {
     pub index: usize,
     pub realm: usize,
     pub writes: bool,
+    /// Its connection, and its session ident there.
+    pub connection: usize,
+    pub session: SessionIdent,
 }
 
 /// What one session saw.
@@ -42,10 +45,6 @@ pub(super) struct SessionResult {
     pub acknowledged_at: Option<Instant>,
     /// When the session had everything (before its UNBIND).
     pub finished: Option<Instant>,
-}
-
-fn session_ident() -> SessionIdent {
-    SessionIdent::new(1).unwrap_or(SessionIdent::MAX)
 }
 
 fn failed(step: &str, path: &str, e: impl std::fmt::Display) -> BenchFailure {
@@ -71,16 +70,31 @@ async fn open_wire(endpoint: &Endpoint) -> Result<Wire, BenchFailure> {
     })
 }
 
-/// A live session, bound and past its first sync (a writer has its table).
-pub(super) async fn connect_live(
+/// The wires of one connection's sessions (the connection itself for one).
+pub(super) async fn open_shares(
     endpoint: &Endpoint,
+    sessions: &[SessionIdent],
+) -> Result<Vec<Wire>, BenchFailure> {
+    let wire = open_wire(endpoint).await?;
+    if sessions.len() == 1 {
+        return Ok(vec![wire]);
+    }
+    wire.multiplex(sessions).map_err(|e| BenchFailure {
+        kind: FailureKind::Failed,
+        message: format!("connect: {e}"),
+    })
+}
+
+/// A live session, bound and past its first sync (a writer has its table).
+pub(super) async fn bind_live(
+    endpoint: &Endpoint,
+    mut wire: Wire,
     path: &str,
     role: Role,
 ) -> Result<(Wire, RealmClient), BenchFailure> {
-    let mut wire = open_wire(endpoint).await?;
     let mut client = RealmClient::new(path).with_idle_timeout(endpoint.connect_timeout);
     client
-        .bind(&mut wire, session_ident())
+        .bind(&mut wire, role.session)
         .await
         .map_err(|e| failed("bind", path, e))?;
     if role.writes {
@@ -95,14 +109,14 @@ pub(super) async fn connect_live(
     Ok((wire, client))
 }
 
-/// An offline session: connected, not bound, its changesets committed locally.
-pub(super) async fn connect_offline(
+/// An offline session's client: its changesets committed locally, nothing
+/// sent yet.
+pub(super) fn prepare_offline(
     endpoint: &Endpoint,
     path: &str,
     role: Role,
     plan: &Plan,
-) -> Result<(Wire, RealmClient), BenchFailure> {
-    let wire = open_wire(endpoint).await?;
+) -> Result<RealmClient, BenchFailure> {
     let mut client = RealmClient::new(path).with_idle_timeout(endpoint.connect_timeout);
     if role.writes {
         client
@@ -117,7 +131,13 @@ pub(super) async fn connect_offline(
                 .map_err(|e| failed("commit", path, e))?;
         }
     }
-    Ok((wire, client))
+    Ok(client)
+}
+
+/// Whether the server can be reached at all, before an offline run's clock
+/// starts (its sessions connect on the clock).
+pub(super) async fn reachable(endpoint: &Endpoint) -> Result<(), BenchFailure> {
+    open_wire(endpoint).await.map(drop)
 }
 
 fn error_key(e: &SyncError) -> String {
@@ -141,9 +161,9 @@ fn upload_bytes(client: &RealmClient, wire: &Wire) -> u64 {
     }
 }
 
-/// The offline session's timed part: BIND, then upload everything and
-/// integrate what comes until the MARK sent after BIND is answered and every
-/// local change is acknowledged.
+/// The offline session's timed part (after its connection is made): BIND,
+/// then upload everything and integrate what comes until the MARK sent after
+/// BIND is answered and every local change is acknowledged.
 pub(super) async fn run_offline(
     shared: Arc<Shared>,
     role: Role,
@@ -151,7 +171,7 @@ pub(super) async fn run_offline(
     mut client: RealmClient,
 ) -> SessionResult {
     let mut out = SessionResult::default();
-    if let Err(e) = client.bind(&mut wire, session_ident()).await {
+    if let Err(e) = client.bind(&mut wire, role.session).await {
         shared.error(error_key(&e));
         return out;
     }

@@ -24,6 +24,7 @@ mod download;
 mod endpoint;
 mod errors;
 mod history;
+mod mux;
 mod persist;
 mod realm_client;
 mod receive;

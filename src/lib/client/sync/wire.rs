@@ -19,7 +19,7 @@ use super::errors::{ConnectError, WireError};
 use crate::protocol::{ClientMessage, Limits, Millis, Ping, ProtocolVersion, ServerMessage};
 
 /// Close code standing for "the connection ended without a close frame" (RFC 6455).
-const ABNORMAL_CLOSURE: u16 = 1006;
+pub(super) const ABNORMAL_CLOSURE: u16 = 1006;
 /// Close code standing for "a close frame without a status" (RFC 6455, `docs/protocol.md` §2.4).
 const NO_STATUS: u16 = 1005;
 
@@ -36,22 +36,32 @@ pub enum Incoming {
 }
 
 /// One received frame that matters to the protocol.
-enum Frame {
+#[derive(Clone)]
+pub(super) enum Frame {
     Binary(Vec<u8>),
     Closed { code: u16, reason: String },
 }
 
-/// One WebSocket connection speaking the negotiated protocol version.
+/// Where a wire's frames go and come from.
+pub(super) enum Link {
+    /// The wire owns its WebSocket (boxed: a share is a tenth of its size).
+    Own(Box<Socket>),
+    /// One of several sessions sharing a connection (`mux.rs`).
+    Shared(super::mux::SharedLink),
+}
+
+/// One WebSocket connection speaking the negotiated protocol version (or, after
+/// [`Wire::multiplex`], one session's share of one).
 pub struct Wire {
-    socket: Socket,
-    version: ProtocolVersion,
-    subprotocol: String,
-    response_headers: HeaderMap,
-    timings: ConnectTimings,
-    limits: Limits,
+    pub(super) link: Link,
+    pub(super) version: ProtocolVersion,
+    pub(super) subprotocol: String,
+    pub(super) response_headers: HeaderMap,
+    pub(super) timings: ConnectTimings,
+    pub(super) limits: Limits,
     /// Binary messages read ahead (during the close wait or a PING), in order.
-    pending: VecDeque<Vec<u8>>,
-    closed: Option<(u16, String)>,
+    pub(super) pending: VecDeque<Vec<u8>>,
+    pub(super) closed: Option<(u16, String)>,
     /// Origin of the PING clock.
     started: Instant,
     outstanding_ping: Option<i64>,
@@ -66,7 +76,7 @@ impl Wire {
             .await
             .map_err(|_| ConnectError::Timeout(limit))??;
         let mut wire = Wire {
-            socket: up.socket,
+            link: Link::Own(Box::new(up.socket)),
             version: up.version,
             subprotocol: up.subprotocol,
             response_headers: up.response_headers,
@@ -93,6 +103,30 @@ impl Wire {
             }
         }
         Ok(wire)
+    }
+
+    /// A session's share of a connection (`mux.rs`).
+    pub(super) fn shared(
+        link: super::mux::SharedLink,
+        version: ProtocolVersion,
+        subprotocol: String,
+        response_headers: HeaderMap,
+        timings: ConnectTimings,
+        limits: Limits,
+    ) -> Wire {
+        Wire {
+            link: Link::Shared(link),
+            version,
+            subprotocol,
+            response_headers,
+            timings,
+            limits,
+            pending: VecDeque::new(),
+            closed: None,
+            started: Instant::now(),
+            outstanding_ping: None,
+            last_rtt: Millis(0),
+        }
     }
 
     /// The negotiated protocol version.
@@ -136,7 +170,10 @@ impl Wire {
                 reason: reason.clone(),
             });
         }
-        self.socket.send(Message::Binary(bytes.into())).await?;
+        match &mut self.link {
+            Link::Own(socket) => socket.send(Message::Binary(bytes.into())).await?,
+            Link::Shared(link) => link.send(bytes)?,
+        }
         Ok(())
     }
 
@@ -225,8 +262,18 @@ impl Wire {
                 reason: reason.clone(),
             });
         }
+        let socket = match &mut self.link {
+            Link::Own(socket) => socket,
+            Link::Shared(link) => {
+                let frame = link.recv().await;
+                if let Frame::Closed { code, reason } = &frame {
+                    self.closed = Some((*code, reason.clone()));
+                }
+                return Ok(frame);
+            }
+        };
         loop {
-            let (code, reason) = match self.socket.next().await {
+            let (code, reason) = match socket.next().await {
                 Some(Ok(Message::Binary(bytes))) => return Ok(Frame::Binary(bytes.to_vec())),
                 Some(Ok(Message::Close(Some(frame)))) => {
                     (u16::from(frame.code), frame.reason.to_string())
