@@ -25,6 +25,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
 pub use compare::{compare, FigureChange};
@@ -141,13 +142,24 @@ pub struct BenchReport {
     pub errors: BTreeMap<String, u64>,
 }
 
-/// `p` (0..=1) of sorted samples, nearest rank.
-pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
+/// Latencies in microseconds to three significant figures, growing as needed:
+/// a long run's memory stays bounded whatever its number of samples.
+fn latency_histogram() -> Histogram<u64> {
+    let mut h = Histogram::new(3).expect("3 significant figures is a valid precision");
+    h.auto(true);
+    h
+}
+
+/// The latency figures of a histogram of microseconds, in milliseconds.
+fn latency(h: &Histogram<u64>) -> Latency {
+    let ms = |micros: u64| micros as f64 / 1000.0;
+    Latency {
+        samples: h.len(),
+        p50: ms(h.value_at_quantile(0.50)),
+        p90: ms(h.value_at_quantile(0.90)),
+        p99: ms(h.value_at_quantile(0.99)),
+        max: ms(h.max()),
     }
-    let i = ((sorted.len() as f64) * p).ceil() as usize;
-    sorted[i.saturating_sub(1).min(sorted.len() - 1)]
 }
 
 struct RealmShared {
@@ -371,17 +383,17 @@ fn report(
     connections: usize,
     writers: usize,
     start: Instant,
-    mut results: Vec<SessionResult>,
+    results: Vec<SessionResult>,
     shared: &Shared,
 ) -> BenchReport {
     let since_start = |at: Option<Instant>| at.map_or(Duration::ZERO, |t| t - start);
     let elapsed = since_start(results.iter().filter_map(|r| r.finished).max());
     let acknowledged_in = since_start(results.iter().filter_map(|r| r.acknowledged_at).max());
-    let mut latencies: Vec<Duration> = results
-        .iter_mut()
-        .flat_map(|r| std::mem::take(&mut r.latencies))
-        .collect();
-    latencies.sort();
+    let mut latencies = latency_histogram();
+    for r in &results {
+        // Cannot fail: the histogram grows to take any value.
+        let _ = latencies.add(&r.latencies);
+    }
     let sum = |f: fn(&SessionResult) -> u64| results.iter().map(f).sum::<u64>();
     let uploaded = sum(|r| r.uploaded);
     let acknowledged = sum(|r| r.acknowledged);
@@ -397,7 +409,6 @@ fn report(
     };
     let errors = shared.errors.lock().map(|e| e.clone()).unwrap_or_default();
     let per_s = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let (mode, rate) = match options.mode {
         Mode::Closed => ("closed", None),
         Mode::Open { rate } => ("open", Some(rate)),
@@ -426,13 +437,7 @@ fn report(
             acknowledged_per_s: per_s(acknowledged, acknowledged_in),
             received_per_s: per_s(received, elapsed),
         },
-        latency_ms: Latency {
-            samples: latencies.len() as u64,
-            p50: ms(percentile(&latencies, 0.50)),
-            p90: ms(percentile(&latencies, 0.90)),
-            p99: ms(percentile(&latencies, 0.99)),
-            max: ms(latencies.last().copied().unwrap_or_default()),
-        },
+        latency_ms: latency(&latencies),
         bytes_uploaded: sum(|r| r.bytes),
         errors,
     }
@@ -443,11 +448,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percentiles_are_nearest_rank() {
-        let samples: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
-        assert_eq!(percentile(&samples, 0.5), Duration::from_millis(50));
-        assert_eq!(percentile(&samples, 0.99), Duration::from_millis(99));
-        assert_eq!(percentile(&samples, 1.0), Duration::from_millis(100));
-        assert_eq!(percentile(&[], 0.5), Duration::ZERO);
+    fn latency_figures_come_from_the_histogram_in_milliseconds() {
+        let mut h = latency_histogram();
+        for ms in 1..=100u64 {
+            h.record(ms * 1000).unwrap();
+        }
+        let l = latency(&h);
+        assert_eq!(l.samples, 100);
+        // Three significant figures: within 0.1% of the exact ranks.
+        for (got, want) in [(l.p50, 50.0), (l.p90, 90.0), (l.p99, 99.0), (l.max, 100.0)] {
+            assert!((got - want).abs() <= want * 0.001, "{got} vs {want}");
+        }
+        assert_eq!(latency(&latency_histogram()).p99, 0.0);
     }
 }

@@ -13,6 +13,8 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use hdrhistogram::Histogram;
+
 use crate::protocol::{ClientMessage, OriginTimestamp, ServerMessage, SessionIdent};
 
 use super::super::probe::FailureKind;
@@ -34,17 +36,31 @@ pub(super) struct Role {
 }
 
 /// What one session saw.
-#[derive(Default)]
 pub(super) struct SessionResult {
     pub uploaded: u64,
     pub acknowledged: u64,
     pub received: u64,
     pub bytes: u64,
-    pub latencies: Vec<Duration>,
+    /// Upload → integration, microseconds.
+    pub latencies: Histogram<u64>,
     /// When its last changeset was acknowledged.
     pub acknowledged_at: Option<Instant>,
     /// When the session had everything (before its UNBIND).
     pub finished: Option<Instant>,
+}
+
+impl Default for SessionResult {
+    fn default() -> SessionResult {
+        SessionResult {
+            uploaded: 0,
+            acknowledged: 0,
+            received: 0,
+            bytes: 0,
+            latencies: super::latency_histogram(),
+            acknowledged_at: None,
+            finished: None,
+        }
+    }
 }
 
 fn failed(step: &str, path: &str, e: impl std::fmt::Display) -> BenchFailure {
@@ -352,8 +368,11 @@ pub(super) async fn run_live(
             .progress
             .received
             .fetch_add(starts.len() as u64, Ordering::Relaxed);
-        out.latencies
-            .extend(starts.into_iter().map(|s| now.saturating_duration_since(s)));
+        for start in starts {
+            let micros = now.saturating_duration_since(start).as_micros();
+            out.latencies
+                .saturating_record(u64::try_from(micros).unwrap_or(u64::MAX));
+        }
         let acked = client.progress().upload.client_version.get();
         while outstanding.front().is_some_and(|v| *v <= acked) {
             outstanding.pop_front();
