@@ -430,10 +430,7 @@ async fn steps(options: &ProbeOptions, run: &mut Run) -> Result<(), Failure> {
         )),
     );
     if let Some(tls) = t.tls {
-        let certificate = tokio::time::timeout(limit, peer_certificate(options))
-            .await
-            .ok()
-            .flatten();
+        let certificate = wire.peer_certificate().and_then(describe_certificate);
         let detail = certificate
             .as_ref()
             .map(|c| format!("certificate {}, expires {}", c.subject, c.not_after));
@@ -729,31 +726,9 @@ pub struct PeerCertificate {
     pub not_after_unix: i64,
 }
 
-/// Reads the leaf certificate over a separate TLS handshake that verifies
-/// nothing (the probe's own connection already did, with the real trust); `None`
-/// when it cannot be had.
-async fn peer_certificate(options: &ProbeOptions) -> Option<PeerCertificate> {
-    use std::sync::Arc;
-    let target = endpoint(options).target().ok()?;
-    if !target.tls {
-        return None;
-    }
-    // Only read, never trusted: the verified handshake is the `tls` step's.
-    let insecure = TlsOptions {
-        ca_pem: None,
-        insecure: true,
-    };
-    let config = super::sync::tls::client_config(&insecure).ok()?;
-    let tcp = tokio::net::TcpStream::connect((target.host.as_str(), target.port))
-        .await
-        .ok()?;
-    let name = rustls::pki_types::ServerName::try_from(target.host.clone()).ok()?;
-    let stream = tokio_rustls::TlsConnector::from(Arc::new(config))
-        .connect(name, tcp)
-        .await
-        .ok()?;
-    let der = stream.get_ref().1.peer_certificates()?.first()?.clone();
-    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+/// What a probe says of the certificate its verified TLS handshake saw.
+fn describe_certificate(der: &[u8]) -> Option<PeerCertificate> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
     let not_after = cert.validity().not_after;
     Some(PeerCertificate {
         subject: cert.subject().to_string(),

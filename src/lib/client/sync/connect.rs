@@ -52,6 +52,8 @@ pub(crate) struct Upgraded {
     pub response_headers: HeaderMap,
     pub timings: ConnectTimings,
     pub limits: Limits,
+    /// The leaf certificate of the verified TLS handshake (DER), for `wss://`.
+    pub peer_certificate: Option<Vec<u8>>,
 }
 
 /// DNS, TCP, TLS and the upgrade, timed stage by stage.
@@ -69,6 +71,7 @@ pub(crate) async fn establish(endpoint: &Endpoint) -> Result<Upgraded, ConnectEr
     let clock = Instant::now();
     let tcp = dial(&addrs).await?;
     timings.tcp = clock.elapsed();
+    let mut peer_certificate = None;
     let stream: Box<dyn Io> = match tls {
         None => Box::new(tcp),
         Some(config) => {
@@ -89,6 +92,12 @@ pub(crate) async fn establish(endpoint: &Endpoint) -> Result<Upgraded, ConnectEr
                     source,
                 })?;
             timings.tls = Some(clock.elapsed());
+            peer_certificate = stream
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|chain| chain.first())
+                .map(|leaf| leaf.as_ref().to_vec());
             Box::new(stream)
         }
     };
@@ -119,6 +128,7 @@ pub(crate) async fn establish(endpoint: &Endpoint) -> Result<Upgraded, ConnectEr
         }
     })?;
     Ok(Upgraded {
+        peer_certificate,
         socket,
         version,
         subprotocol,

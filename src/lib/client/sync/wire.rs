@@ -59,6 +59,7 @@ pub struct Wire {
     pub(super) response_headers: HeaderMap,
     pub(super) timings: ConnectTimings,
     pub(super) limits: Limits,
+    pub(super) peer_certificate: Option<Vec<u8>>,
     /// Binary messages read ahead (during the close wait or a PING), in order.
     pub(super) pending: VecDeque<Vec<u8>>,
     pub(super) closed: Option<(u16, String)>,
@@ -82,6 +83,7 @@ impl Wire {
             response_headers: up.response_headers,
             timings: up.timings,
             limits: up.limits,
+            peer_certificate: up.peer_certificate,
             pending: VecDeque::new(),
             closed: None,
             started: Instant::now(),
@@ -121,6 +123,7 @@ impl Wire {
             response_headers,
             timings,
             limits,
+            peer_certificate: None,
             pending: VecDeque::new(),
             closed: None,
             started: Instant::now(),
@@ -142,6 +145,12 @@ impl Wire {
     /// A header of the 101 response (e.g. `X-Appservices-Request-Id`).
     pub fn response_header(&self, name: &str) -> Option<&str> {
         self.response_headers.get(name)?.to_str().ok()
+    }
+
+    /// The server's leaf certificate (DER) as verified in this connection's
+    /// TLS handshake; `None` without TLS and on a share of a connection.
+    pub fn peer_certificate(&self) -> Option<&[u8]> {
+        self.peer_certificate.as_deref()
     }
 
     pub fn timings(&self) -> &ConnectTimings {
