@@ -131,6 +131,22 @@ pub fn sync_url(url: &str) -> Result<String, String> {
     Ok(format!("{scheme}://{rest}/realm-sync"))
 }
 
+/// The Realm a probe without `--write` binds: one fixed Realm, so that a probe
+/// run every minute by cron leaves one Realm behind, not one per run (it is
+/// never written; each probe adds only its client file's row).
+pub const HEALTH_REALM: &str = "/__probe/health";
+
+/// The Realm a probe binds by default: [`HEALTH_REALM`] to read, a fresh
+/// scratch Realm to write (the server cannot delete Realms yet, so what a
+/// `--write` probe wrote stays in its scratch Realm).
+pub fn default_realm(write: bool) -> String {
+    if write {
+        scratch_realm()
+    } else {
+        HEALTH_REALM.to_string()
+    }
+}
+
 /// A fresh scratch Realm path, `/__probe/<random hex>`.
 pub fn scratch_realm() -> String {
     format!("/__probe/{}", random_hex())

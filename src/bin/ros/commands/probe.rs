@@ -21,7 +21,8 @@ pub struct ProbeArgs {
     /// listener).
     #[arg(value_name = "URL")]
     pub url: Option<String>,
-    /// The Realm to bind [default: a new scratch Realm, /__probe/<random>].
+    /// The Realm to bind [default: /__probe/health, or with --write a new
+    /// scratch Realm, /__probe/<random>].
     #[arg(long, value_name = "PATH")]
     pub realm: Option<String>,
     /// The token to connect with (else --token-file, ROS_TOKEN, ROS_TOKEN_FILE,
@@ -93,7 +94,10 @@ pub fn exec(args: ProbeArgs) -> CliResult {
     let options = ProbeOptions {
         url,
         token: Some(token),
-        realm: args.realm.clone().unwrap_or_else(probe::scratch_realm),
+        realm: args
+            .realm
+            .clone()
+            .unwrap_or_else(|| probe::default_realm(args.write)),
         timeout: args.timeout,
         tls,
         write: args.write,
