@@ -228,6 +228,10 @@ fn run(args: &BenchArgs) -> Result<BenchReport, CliError> {
         .enable_all()
         .build()
         .map_err(|e| CliError::failed(anyhow!("cannot start the async runtime: {e}")))?;
+    // A connection per session: as many descriptors as the system lets us have.
+    if let Err(e) = ros::server::raise_open_files_limit() {
+        tracing::debug!(error = %e, "cannot raise the open-files limit");
+    }
     let bar = output::bench_progress(planned_uploads(args), options.progress.clone());
     let result = runtime.block_on(probe_bench::run(&options));
     drop(bar);
