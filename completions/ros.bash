@@ -1658,7 +1658,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__probe)
-            opts="-h --realm --token --token-file --username --password-stdin --timeout --insecure --ca-cert --write --expect --count --interval --format --config --help bench help"
+            opts="-h --realm --token --token-file --username --password-stdin --timeout --insecure --ca-cert --protocol --write --expect --count --interval --format --config --help bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1685,6 +1685,10 @@ _ros() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --protocol)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1716,13 +1720,21 @@ _ros() {
             return 0
             ;;
         ros__subcmd__probe__subcmd__bench)
-            opts="-h --sessions --changesets --instructions --realms --rate --duration --token --token-file --timeout --insecure --ca-cert --compare --max-regression --report --format --config --help"
+            opts="-h --sessions --connections --writers --changesets --instructions --realms --rate --duration --offline --token --token-file --timeout --insecure --ca-cert --compare --max-regression --report --format --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --sessions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --writers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

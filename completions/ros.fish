@@ -296,12 +296,13 @@ complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcomman
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l realm -d 'The Realm to bind [default: a new scratch Realm, /__probe/<random>]' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l realm -d 'The Realm to bind [default: /__probe/health, or with --write a new scratch Realm, /__probe/<random>]' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l token -d 'The token to connect with (else --token-file, ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token)' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l token-file -d 'A file holding the token' -r -F
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l username -d 'Log in as this user of the password provider (POST /auth on the URL\'s http service, or the local server\'s) and probe with the user\'s token' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l timeout -d 'The limit of each step (connecting: DNS, TCP, TLS and upgrade together)' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l ca-cert -d 'Trust the CA certificates in this PEM file (wss://)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l protocol -d 'The sync protocol versions to offer: one (8) or a range (2-7) [default: 2-14, as current clients]' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l expect -d 'A threshold, STEP<DURATION (e.g. roundtrip<50ms, connect<1s); with --count the step\'s p99 is compared. A missed one exits 1' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l count -d 'How many probes to run' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l interval -d 'The time from the start of one probe to the start of the next' -r
@@ -314,8 +315,10 @@ complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subco
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -a "bench" -d 'Load a sync server: N sessions on R scratch Realms upload changesets and integrate each other\'s; report throughput and upload → download latency'
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l sessions -d 'Concurrent sessions, each on its own connection (the sync client binds one session per connection, so there is no --connections)' -r
-complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l changesets -d 'Changesets each session uploads (with --duration: at most this many; 0 = no limit)' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l sessions -d 'Concurrent sessions' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l connections -d 'Connections the sessions share, round robin (several sessions on one connection, as an app with several Realms) [default: one per session]' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l writers -d 'Sessions per Realm that upload (the first ones of each Realm); the others only read [default: all]. `--writers 1` is a fan-out: one writer, many readers' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l changesets -d 'Changesets each writer uploads (with --duration: at most this many; 0 = no limit)' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l instructions -d 'Instructions per changeset: one object creation, then updates of it' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l realms -d 'Scratch Realms the sessions are spread over (/__probe/bench-<random>-<i>)' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l rate -d 'Open loop: changesets per second over all sessions [default: closed loop, each session uploads once its previous changeset is acknowledged]' -r
@@ -330,6 +333,7 @@ complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcomman
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l offline -d 'Writers commit all their changesets before connecting, then sync them at once (clients coming back online); throughput is acknowledgements until the last one'
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l insecure -d 'Accept any TLS certificate (wss://)'
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Load a sync server: N sessions on R scratch Realms upload changesets and integrate each other\'s; report throughput and upload → download latency'
