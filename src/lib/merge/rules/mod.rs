@@ -84,46 +84,86 @@ fn same_level(
     left: &mut Side<'_>,
     right: &mut Side<'_>,
 ) -> Result<Option<Instruction>, TransformError> {
-    let pair = (
+    match same_level_rule(
         left.instruction.instruction_type(),
         right.instruction.instruction_type(),
-    );
-    match pair {
-        (T::AddTable, T::AddTable) => schema::p1(left, right)?,
-        (T::EraseTable, T::AddTable) => schema::p2(left, right),
-        (T::EraseTable, T::EraseTable) => schema::p3(left, right),
-        (T::EraseObject, T::CreateObject) => fields::p4(left, right),
-        (T::EraseObject, T::EraseObject) => fields::p5(left, right),
-        (T::Update, T::Update) => fields::p6(left, right)?,
-        (T::AddInteger, T::Update) => fields::p7(left, right),
-        (T::AddColumn, T::EraseTable) => return Ok(schema::p8(left, right)),
-        (T::AddColumn, T::AddColumn) => schema::p9(left, right)?,
-        (T::EraseColumn, T::Update) => schema::p10(left, right),
-        (T::EraseColumn, T::AddColumn) => schema::p11(left, right),
-        (T::EraseColumn, T::EraseColumn) => schema::p12(left, right),
-        (T::ArrayInsert, T::Update) => lists::p13(left, right)?,
-        (T::ArrayInsert, T::ArrayInsert) => lists::p14(left, right)?,
-        (T::ArrayMove, T::Update) => lists::p15(left, right)?,
-        (T::ArrayMove, T::ArrayInsert) => lists::p16(left, right)?,
-        (T::ArrayMove, T::ArrayMove) => lists::p17(left, right)?,
-        (T::ArrayErase, T::Update) => erase::p18(left, right)?,
-        (T::ArrayErase, T::ArrayInsert) => erase::p19(left, right)?,
-        (T::ArrayErase, T::ArrayMove) => erase::p20(left, right)?,
-        (T::ArrayErase, T::ArrayErase) => erase::p21(left, right)?,
-        (T::Clear, T::Update) => sets::p22(left, right)?,
-        (T::Clear, T::AddInteger) => sets::p23(left, right),
-        (T::Clear, T::Clear) => sets::p24(left, right),
-        (T::SetInsert, T::Clear) => sets::p25(left, right),
-        (T::SetInsert, T::SetInsert) => sets::p26(left, right),
-        (T::SetErase, T::Clear) => sets::p27(left, right),
-        (T::SetErase, T::SetInsert) => sets::p28(left, right),
-        (T::SetErase, T::SetErase) => sets::p29(left, right),
+    ) {
+        Some(rule) => rule(left, right),
+        None => Ok(None),
+    }
+}
+
+/// A same-level rule: `left` has the higher tag; returns an instruction to
+/// prepend before `right`.
+type SameLevelRule = fn(&mut Side<'_>, &mut Side<'_>) -> Result<Option<Instruction>, TransformError>;
+
+/// The §6 matrix: the rule for a pair of types, `None` for pairs not listed.
+fn same_level_rule(left: T, right: T) -> Option<SameLevelRule> {
+    let rule: SameLevelRule = match (left, right) {
+        (T::AddTable, T::AddTable) => |l, r| schema::p1(l, r).map(|()| None),
+        (T::EraseTable, T::AddTable) => |l, r| none(schema::p2(l, r)),
+        (T::EraseTable, T::EraseTable) => |l, r| none(schema::p3(l, r)),
+        (T::EraseObject, T::CreateObject) => |l, r| none(fields::p4(l, r)),
+        (T::EraseObject, T::EraseObject) => |l, r| none(fields::p5(l, r)),
+        (T::Update, T::Update) => |l, r| fields::p6(l, r).map(|()| None),
+        (T::AddInteger, T::Update) => |l, r| none(fields::p7(l, r)),
+        (T::AddColumn, T::EraseTable) => |l, r| Ok(schema::p8(l, r)),
+        (T::AddColumn, T::AddColumn) => |l, r| schema::p9(l, r).map(|()| None),
+        (T::EraseColumn, T::Update) => |l, r| none(schema::p10(l, r)),
+        (T::EraseColumn, T::AddColumn) => |l, r| none(schema::p11(l, r)),
+        (T::EraseColumn, T::EraseColumn) => |l, r| none(schema::p12(l, r)),
+        (T::ArrayInsert, T::Update) => |l, r| lists::p13(l, r).map(|()| None),
+        (T::ArrayInsert, T::ArrayInsert) => |l, r| lists::p14(l, r).map(|()| None),
+        (T::ArrayMove, T::Update) => |l, r| lists::p15(l, r).map(|()| None),
+        (T::ArrayMove, T::ArrayInsert) => |l, r| lists::p16(l, r).map(|()| None),
+        (T::ArrayMove, T::ArrayMove) => |l, r| lists::p17(l, r).map(|()| None),
+        (T::ArrayErase, T::Update) => |l, r| erase::p18(l, r).map(|()| None),
+        (T::ArrayErase, T::ArrayInsert) => |l, r| erase::p19(l, r).map(|()| None),
+        (T::ArrayErase, T::ArrayMove) => |l, r| erase::p20(l, r).map(|()| None),
+        (T::ArrayErase, T::ArrayErase) => |l, r| erase::p21(l, r).map(|()| None),
+        (T::Clear, T::Update) => |l, r| sets::p22(l, r).map(|()| None),
+        (T::Clear, T::AddInteger) => |l, r| none(sets::p23(l, r)),
+        (T::Clear, T::Clear) => |l, r| none(sets::p24(l, r)),
+        (T::SetInsert, T::Clear) => |l, r| none(sets::p25(l, r)),
+        (T::SetInsert, T::SetInsert) => |l, r| none(sets::p26(l, r)),
+        (T::SetErase, T::Clear) => |l, r| none(sets::p27(l, r)),
+        (T::SetErase, T::SetInsert) => |l, r| none(sets::p28(l, r)),
+        (T::SetErase, T::SetErase) => |l, r| none(sets::p29(l, r)),
         // Every other pair is a no-op (§6: pairs not listed): CreateObject and AddInteger
         // commute with themselves, nested rules cover the rest, and EraseColumn
         // leaves AddInteger alone (quirk Q3).
-        _ => {}
-    }
+        _ => return None,
+    };
+    Some(rule)
+}
+
+/// The result of a rule that cannot fail or prepend.
+fn none((): ()) -> Result<Option<Instruction>, TransformError> {
     Ok(None)
+}
+
+/// Whether `merge_pair` would leave both instructions as they are, decided
+/// from their types and OT path lengths alone: no nested rule for the shorter
+/// one (`nested::merge` has none for these types), no corrected Q3 step, and no
+/// same-level rule. The driver skips such pairs without copying either
+/// instruction; every other pair goes through `merge_pair`.
+pub(crate) fn inert(major: &Instruction, minor: &Instruction, options: &MergeOptions) -> bool {
+    let (a, b) = (major.instruction_type(), minor.instruction_type());
+    let (a_len, b_len) = (major.ot_path_length(), minor.ot_path_length());
+    let no_nested = |outer: T| {
+        matches!(
+            outer,
+            T::AddTable | T::CreateObject | T::AddColumn | T::EraseColumn | T::SetInsert | T::SetErase
+        )
+    };
+    let nested_inert = match a_len.cmp(&b_len) {
+        std::cmp::Ordering::Less => no_nested(a),
+        std::cmp::Ordering::Greater => no_nested(b),
+        std::cmp::Ordering::Equal => true,
+    };
+    let q3_inert = !options.corrected_erase_column || (a != T::EraseColumn && b != T::EraseColumn);
+    let (left, right) = if a >= b { (a, b) } else { (b, a) };
+    nested_inert && q3_inert && same_level_rule(left, right).is_none()
 }
 
 /// Keeps the newer of two conflicting instructions: discards `a` if its changeset
