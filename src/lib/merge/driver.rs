@@ -1,8 +1,11 @@
 //! The merge driver: every local instruction meets every incoming one, in order
 //! (`docs/merge.md` §3.1), with discards and prepends (§3.3).
 
-use std::collections::hash_map::{Entry, HashMap, RandomState};
+use std::borrow::Cow;
+use std::collections::hash_map::{Entry, HashMap};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+
+use foldhash::fast::RandomState;
 
 use crate::changeset::{Changeset, Instruction, StringTable};
 
@@ -20,10 +23,13 @@ pub struct MergeInput<'a> {
 
 /// A changeset after a merge.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Transformed {
+pub struct Transformed<'a> {
     /// The surviving instructions, rewritten; the string table is the input's
-    /// plus any string a rule added (`docs/changesets.md` §7).
-    pub changeset: Changeset,
+    /// plus any string a rule added (`docs/changesets.md` §7). Borrowed when
+    /// the merge did not touch the changeset at all: most history entries and
+    /// uploads meet nothing that changes them, and copying them would cost more
+    /// than the merge itself.
+    pub changeset: Cow<'a, Changeset>,
     /// Whether the merge changed it (realm-core's "dirty"): only modified
     /// reciprocal forms need to be stored.
     pub modified: bool,
@@ -33,20 +39,20 @@ pub struct Transformed {
 /// `i` (`T(local, incoming)`), `incoming[j]` the form of incoming changeset `j`
 /// that applies on top of the local ones (`T(incoming, local)`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Merged {
-    pub local: Vec<Transformed>,
-    pub incoming: Vec<Transformed>,
+pub struct Merged<'a> {
+    pub local: Vec<Transformed<'a>>,
+    pub incoming: Vec<Transformed<'a>>,
 }
 
 /// Transforms `local` (consecutive changesets, the major side) and `incoming`
 /// (consecutive changesets with the same base as the first local one, the minor
 /// side) against each other, the way realm-core's `Transformer::merge_changesets`
 /// does. Pure: the inputs are not changed.
-pub fn merge(
-    local: &[MergeInput<'_>],
-    incoming: &[MergeInput<'_>],
+pub fn merge<'a>(
+    local: &[MergeInput<'a>],
+    incoming: &[MergeInput<'a>],
     options: &MergeOptions,
-) -> Result<Merged, TransformError> {
+) -> Result<Merged<'a>, TransformError> {
     merge_with(local, incoming, options, Scan::Indexed)
 }
 
@@ -65,12 +71,12 @@ pub(crate) enum Scan {
     Indexed,
 }
 
-pub(crate) fn merge_with(
-    local: &[MergeInput<'_>],
-    incoming: &[MergeInput<'_>],
+pub(crate) fn merge_with<'a>(
+    local: &[MergeInput<'a>],
+    incoming: &[MergeInput<'a>],
     options: &MergeOptions,
     scan: Scan,
-) -> Result<Merged, TransformError> {
+) -> Result<Merged<'a>, TransformError> {
     let mut driver = Driver {
         local: local.iter().map(Work::new).collect(),
         incoming: incoming.iter().map(Work::new).collect(),
@@ -81,7 +87,7 @@ pub(crate) fn merge_with(
     };
     driver.index = Index::build(&driver.incoming);
     driver.run()?;
-    let finish = |works: Vec<Work<'_>>| works.into_iter().map(Work::finish).collect();
+    let finish = |works: Vec<Work<'a>>| works.into_iter().map(Work::finish).collect();
     Ok(Merged {
         local: finish(driver.local),
         incoming: finish(driver.incoming),
@@ -177,13 +183,17 @@ impl<'a> Work<'a> {
         slots.insert(at, Slot::Rewritten(Box::new(instruction)));
     }
 
-    fn finish(self) -> Transformed {
+    fn finish(self) -> Transformed<'a> {
         let Some(slots) = self.slots else {
-            return Transformed {
-                changeset: Changeset {
+            let changeset = match self.strings {
+                None => Cow::Borrowed(self.input),
+                Some(strings) => Cow::Owned(Changeset {
                     instructions: self.input.instructions.clone(),
-                    strings: self.strings.unwrap_or_else(|| self.input.strings.clone()),
-                },
+                    strings,
+                }),
+            };
+            return Transformed {
+                changeset,
                 modified: false,
             };
         };
@@ -197,10 +207,10 @@ impl<'a> Work<'a> {
             .collect();
         let modified = instructions != self.input.instructions;
         Transformed {
-            changeset: Changeset {
+            changeset: Cow::Owned(Changeset {
                 instructions,
                 strings: self.strings.unwrap_or_else(|| self.input.strings.clone()),
-            },
+            }),
             modified,
         }
     }
@@ -214,7 +224,7 @@ const END: u32 = u32::MAX;
 
 /// The incoming instructions by object, and the schema instructions.
 ///
-/// Objects are told apart by a keyed 64-bit hash of (class, primary key); two
+/// Objects are told apart by a seeded 64-bit hash of (class, primary key); two
 /// objects sharing a hash only add pairs that are no-ops, which is what the
 /// full scan does anyway. Each object's positions form a chain through one
 /// vector, in order, so building the index allocates nothing per object.
@@ -226,7 +236,6 @@ struct Index {
     objects: HashMap<u64, (u32, u32), BuildHasherDefault<HashedKey>>,
     /// (position, next entry of the same object).
     chain: Vec<(Pos, u32)>,
-    all: Vec<Pos>,
 }
 
 impl Index {
@@ -237,7 +246,6 @@ impl Index {
                 let Some(instruction) = work.get(s) else {
                     continue;
                 };
-                index.all.push((c, s));
                 let Some(id) = index.object_hash(instruction) else {
                     index.schema.push((c, s));
                     continue;
@@ -338,7 +346,10 @@ impl Driver<'_, '_> {
         };
         let later = |p: &Pos| after.is_none_or(|a| *p > a);
         let Some(id) = id else {
-            out.extend(self.index.all.iter().copied().filter(later));
+            for (c, work) in self.incoming.iter().enumerate() {
+                let live = (0..work.len()).filter(|&s| work.get(s).is_some());
+                out.extend(live.map(|s| (c, s)).filter(later));
+            }
             return;
         };
         let (mut a, mut b) = (
