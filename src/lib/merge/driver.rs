@@ -100,11 +100,18 @@ pub(crate) fn merge_with<'a>(
 /// and then only the instructions a rule rewrites are copied.
 struct Work<'a> {
     input: &'a Changeset,
-    /// `None` while the changeset is exactly its input.
-    slots: Option<Vec<Slot<'a>>>,
+    /// `None` while the changeset is exactly its input. Boxed: a merge of
+    /// thousands of one-instruction changesets holds one `Work` each, and
+    /// almost none of them is ever edited.
+    edited: Option<Box<Edited<'a>>>,
+    discriminant: Discriminant,
+}
+
+/// A changeset the merge has written to.
+struct Edited<'a> {
+    slots: Vec<Slot<'a>>,
     /// `None` while the string table is the input's.
     strings: Option<StringTable>,
-    discriminant: Discriminant,
 }
 
 enum Slot<'a> {
@@ -117,23 +124,22 @@ impl<'a> Work<'a> {
     fn new(input: &MergeInput<'a>) -> Work<'a> {
         Work {
             input: input.changeset,
-            slots: None,
-            strings: None,
+            edited: None,
             discriminant: input.discriminant,
         }
     }
 
     fn len(&self) -> usize {
-        self.slots
+        self.edited
             .as_ref()
-            .map_or(self.input.instructions.len(), Vec::len)
+            .map_or(self.input.instructions.len(), |e| e.slots.len())
     }
 
     /// The instruction at `slot`; `None` if discarded or out of range.
     fn get(&self, slot: usize) -> Option<&Instruction> {
-        match &self.slots {
+        match &self.edited {
             None => self.input.instructions.get(slot),
-            Some(slots) => match slots.get(slot)? {
+            Some(edited) => match edited.slots.get(slot)? {
                 Slot::Kept(instruction) => Some(instruction),
                 Slot::Rewritten(instruction) => Some(instruction),
                 Slot::Discarded => None,
@@ -141,15 +147,19 @@ impl<'a> Work<'a> {
         }
     }
 
-    fn slots(&mut self) -> &mut Vec<Slot<'a>> {
+    fn edited(&mut self) -> &mut Edited<'a> {
         let input = self.input;
-        self.slots
-            .get_or_insert_with(|| input.instructions.iter().map(Slot::Kept).collect())
+        self.edited.get_or_insert_with(|| {
+            Box::new(Edited {
+                slots: input.instructions.iter().map(Slot::Kept).collect(),
+                strings: None,
+            })
+        })
     }
 
     /// The instruction at `slot`, copied first if it is still the input's.
     fn get_mut(&mut self, slot: usize) -> Option<&mut Instruction> {
-        let entry = self.slots().get_mut(slot)?;
+        let entry = self.edited().slots.get_mut(slot)?;
         if let Slot::Kept(instruction) = entry {
             *entry = Slot::Rewritten(Box::new((*instruction).clone()));
         }
@@ -161,7 +171,7 @@ impl<'a> Work<'a> {
 
     /// Leaves a tombstone in `slot`.
     fn discard(&mut self, slot: usize) {
-        if let Some(s) = self.slots().get_mut(slot) {
+        if let Some(s) = self.edited().slots.get_mut(slot) {
             *s = Slot::Discarded;
         }
     }
@@ -169,47 +179,46 @@ impl<'a> Work<'a> {
     /// Inserts `instruction` at `slot`, adding its names to the string table as
     /// realm-core does when a rule synthesises an instruction (class, then field).
     fn insert(&mut self, slot: usize, instruction: Instruction) {
+        let input = self.input;
+        let edited = self.edited();
         if let Instruction::EraseColumn(c) = &instruction {
-            let strings = self
+            let strings = edited
                 .strings
-                .get_or_insert_with(|| self.input.strings.clone());
+                .get_or_insert_with(|| input.strings.clone());
             // `intern` fails only for a table of u32::MAX strings; the encoder
             // would then intern the name itself.
             let _ = strings.intern(&c.table);
             let _ = strings.intern(&c.field);
         }
-        let slots = self.slots();
-        let at = slot.min(slots.len());
-        slots.insert(at, Slot::Rewritten(Box::new(instruction)));
+        let at = slot.min(edited.slots.len());
+        edited
+            .slots
+            .insert(at, Slot::Rewritten(Box::new(instruction)));
     }
 
     fn finish(self) -> Transformed<'a> {
-        let Some(slots) = self.slots else {
-            let changeset = match self.strings {
-                None => Cow::Borrowed(self.input),
-                Some(strings) => Cow::Owned(Changeset {
-                    instructions: self.input.instructions.clone(),
-                    strings,
-                }),
-            };
+        let Some(edited) = self.edited else {
             return Transformed {
-                changeset,
+                changeset: Cow::Borrowed(self.input),
                 modified: false,
             };
         };
-        let instructions: Vec<Instruction> = slots
-            .into_iter()
-            .filter_map(|slot| match slot {
-                Slot::Kept(instruction) => Some(instruction.clone()),
-                Slot::Rewritten(instruction) => Some(*instruction),
-                Slot::Discarded => None,
-            })
-            .collect();
+        let Edited { slots, strings } = *edited;
+        // Sized up front: growing a vector of thousands of instructions by
+        // doubling copied it several times over.
+        let mut instructions = Vec::with_capacity(slots.len());
+        for slot in slots {
+            match slot {
+                Slot::Kept(instruction) => instructions.push(instruction.clone()),
+                Slot::Rewritten(instruction) => instructions.push(*instruction),
+                Slot::Discarded => {}
+            }
+        }
         let modified = instructions != self.input.instructions;
         Transformed {
             changeset: Cow::Owned(Changeset {
                 instructions,
-                strings: self.strings.unwrap_or_else(|| self.input.strings.clone()),
+                strings: strings.unwrap_or_else(|| self.input.strings.clone()),
             }),
             modified,
         }
@@ -240,7 +249,10 @@ struct Index {
 
 impl Index {
     fn build(incoming: &[Work<'_>]) -> Index {
-        let mut index = Index::default();
+        let mut index = Index {
+            chain: Vec::with_capacity(incoming.iter().map(Work::len).sum()),
+            ..Index::default()
+        };
         for (c, work) in incoming.iter().enumerate() {
             for s in 0..work.len() {
                 let Some(instruction) = work.get(s) else {
