@@ -162,7 +162,11 @@ fn transactions(peer: u64, n: usize) -> Vec<Changeset> {
 
 fn rc_instructions(peer: u64, n: usize) -> Vec<Changeset> {
     let mut all = schema("i", ColumnType::Int);
-    all.extend(rc_steps(peer, n, "i", Payload::Int(123)).into_iter().flatten());
+    all.extend(
+        rc_steps(peer, n, "i", Payload::Int(123))
+            .into_iter()
+            .flatten(),
+    );
     vec![Changeset::new(all)]
 }
 

@@ -92,7 +92,12 @@ pub fn integrate_downloads(
             })
             .collect();
         let merged = merge(&inputs, &incoming, options)?;
-        out.extend(merged.incoming.into_iter().map(|t| t.changeset.into_owned()));
+        out.extend(
+            merged
+                .incoming
+                .into_iter()
+                .map(|t| t.changeset.into_owned()),
+        );
         // A borrowed form is the one already in `forms`.
         let rewritten: Vec<(usize, Changeset)> = window
             .into_iter()

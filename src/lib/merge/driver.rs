@@ -182,9 +182,7 @@ impl<'a> Work<'a> {
         let input = self.input;
         let edited = self.edited();
         if let Instruction::EraseColumn(c) = &instruction {
-            let strings = edited
-                .strings
-                .get_or_insert_with(|| input.strings.clone());
+            let strings = edited.strings.get_or_insert_with(|| input.strings.clone());
             // `intern` fails only for a table of u32::MAX strings; the encoder
             // would then intern the name itself.
             let _ = strings.intern(&c.table);
@@ -283,10 +281,7 @@ impl Index {
 
     fn object_hash(&self, instruction: &Instruction) -> Option<u64> {
         let key = instruction.object()?;
-        Some(
-            self.hasher
-                .hash_one((instruction.table().as_bytes(), key)),
-        )
+        Some(self.hasher.hash_one((instruction.table().as_bytes(), key)))
     }
 
     /// The positions on the object hashed `id`, in order.

@@ -95,51 +95,64 @@ fn same_level(
 
 /// A same-level rule: `left` has the higher tag; returns an instruction to
 /// prepend before `right`.
-type SameLevelRule = fn(&mut Side<'_>, &mut Side<'_>) -> Result<Option<Instruction>, TransformError>;
+type SameLevelRule =
+    fn(&mut Side<'_>, &mut Side<'_>) -> Result<Option<Instruction>, TransformError>;
+
+/// A rule that cannot fail or prepend, as a [`SameLevelRule`].
+macro_rules! plain {
+    ($rule:path) => {
+        |l, r| {
+            $rule(l, r);
+            Ok(None)
+        }
+    };
+}
+
+/// A rule that can fail but not prepend, as a [`SameLevelRule`].
+macro_rules! checked {
+    ($rule:path) => {
+        |l, r| $rule(l, r).map(|()| None)
+    };
+}
 
 /// The §6 matrix: the rule for a pair of types, `None` for pairs not listed.
 fn same_level_rule(left: T, right: T) -> Option<SameLevelRule> {
     let rule: SameLevelRule = match (left, right) {
-        (T::AddTable, T::AddTable) => |l, r| schema::p1(l, r).map(|()| None),
-        (T::EraseTable, T::AddTable) => |l, r| none(schema::p2(l, r)),
-        (T::EraseTable, T::EraseTable) => |l, r| none(schema::p3(l, r)),
-        (T::EraseObject, T::CreateObject) => |l, r| none(fields::p4(l, r)),
-        (T::EraseObject, T::EraseObject) => |l, r| none(fields::p5(l, r)),
-        (T::Update, T::Update) => |l, r| fields::p6(l, r).map(|()| None),
-        (T::AddInteger, T::Update) => |l, r| none(fields::p7(l, r)),
+        (T::AddTable, T::AddTable) => checked!(schema::p1),
+        (T::EraseTable, T::AddTable) => plain!(schema::p2),
+        (T::EraseTable, T::EraseTable) => plain!(schema::p3),
+        (T::EraseObject, T::CreateObject) => plain!(fields::p4),
+        (T::EraseObject, T::EraseObject) => plain!(fields::p5),
+        (T::Update, T::Update) => checked!(fields::p6),
+        (T::AddInteger, T::Update) => plain!(fields::p7),
         (T::AddColumn, T::EraseTable) => |l, r| Ok(schema::p8(l, r)),
-        (T::AddColumn, T::AddColumn) => |l, r| schema::p9(l, r).map(|()| None),
-        (T::EraseColumn, T::Update) => |l, r| none(schema::p10(l, r)),
-        (T::EraseColumn, T::AddColumn) => |l, r| none(schema::p11(l, r)),
-        (T::EraseColumn, T::EraseColumn) => |l, r| none(schema::p12(l, r)),
-        (T::ArrayInsert, T::Update) => |l, r| lists::p13(l, r).map(|()| None),
-        (T::ArrayInsert, T::ArrayInsert) => |l, r| lists::p14(l, r).map(|()| None),
-        (T::ArrayMove, T::Update) => |l, r| lists::p15(l, r).map(|()| None),
-        (T::ArrayMove, T::ArrayInsert) => |l, r| lists::p16(l, r).map(|()| None),
-        (T::ArrayMove, T::ArrayMove) => |l, r| lists::p17(l, r).map(|()| None),
-        (T::ArrayErase, T::Update) => |l, r| erase::p18(l, r).map(|()| None),
-        (T::ArrayErase, T::ArrayInsert) => |l, r| erase::p19(l, r).map(|()| None),
-        (T::ArrayErase, T::ArrayMove) => |l, r| erase::p20(l, r).map(|()| None),
-        (T::ArrayErase, T::ArrayErase) => |l, r| erase::p21(l, r).map(|()| None),
-        (T::Clear, T::Update) => |l, r| sets::p22(l, r).map(|()| None),
-        (T::Clear, T::AddInteger) => |l, r| none(sets::p23(l, r)),
-        (T::Clear, T::Clear) => |l, r| none(sets::p24(l, r)),
-        (T::SetInsert, T::Clear) => |l, r| none(sets::p25(l, r)),
-        (T::SetInsert, T::SetInsert) => |l, r| none(sets::p26(l, r)),
-        (T::SetErase, T::Clear) => |l, r| none(sets::p27(l, r)),
-        (T::SetErase, T::SetInsert) => |l, r| none(sets::p28(l, r)),
-        (T::SetErase, T::SetErase) => |l, r| none(sets::p29(l, r)),
+        (T::AddColumn, T::AddColumn) => checked!(schema::p9),
+        (T::EraseColumn, T::Update) => plain!(schema::p10),
+        (T::EraseColumn, T::AddColumn) => plain!(schema::p11),
+        (T::EraseColumn, T::EraseColumn) => plain!(schema::p12),
+        (T::ArrayInsert, T::Update) => checked!(lists::p13),
+        (T::ArrayInsert, T::ArrayInsert) => checked!(lists::p14),
+        (T::ArrayMove, T::Update) => checked!(lists::p15),
+        (T::ArrayMove, T::ArrayInsert) => checked!(lists::p16),
+        (T::ArrayMove, T::ArrayMove) => checked!(lists::p17),
+        (T::ArrayErase, T::Update) => checked!(erase::p18),
+        (T::ArrayErase, T::ArrayInsert) => checked!(erase::p19),
+        (T::ArrayErase, T::ArrayMove) => checked!(erase::p20),
+        (T::ArrayErase, T::ArrayErase) => checked!(erase::p21),
+        (T::Clear, T::Update) => checked!(sets::p22),
+        (T::Clear, T::AddInteger) => plain!(sets::p23),
+        (T::Clear, T::Clear) => plain!(sets::p24),
+        (T::SetInsert, T::Clear) => plain!(sets::p25),
+        (T::SetInsert, T::SetInsert) => plain!(sets::p26),
+        (T::SetErase, T::Clear) => plain!(sets::p27),
+        (T::SetErase, T::SetInsert) => plain!(sets::p28),
+        (T::SetErase, T::SetErase) => plain!(sets::p29),
         // Every other pair is a no-op (§6: pairs not listed): CreateObject and AddInteger
         // commute with themselves, nested rules cover the rest, and EraseColumn
         // leaves AddInteger alone (quirk Q3).
         _ => return None,
     };
     Some(rule)
-}
-
-/// The result of a rule that cannot fail or prepend.
-fn none((): ()) -> Result<Option<Instruction>, TransformError> {
-    Ok(None)
 }
 
 /// Whether `merge_pair` would leave both instructions as they are, decided
@@ -153,7 +166,12 @@ pub(crate) fn inert(major: &Instruction, minor: &Instruction, options: &MergeOpt
     let no_nested = |outer: T| {
         matches!(
             outer,
-            T::AddTable | T::CreateObject | T::AddColumn | T::EraseColumn | T::SetInsert | T::SetErase
+            T::AddTable
+                | T::CreateObject
+                | T::AddColumn
+                | T::EraseColumn
+                | T::SetInsert
+                | T::SetErase
         )
     };
     let nested_inert = match a_len.cmp(&b_len) {
