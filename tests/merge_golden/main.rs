@@ -76,14 +76,14 @@ pub(crate) fn run_with(
         }
         (f, b) => panic!("one direction failed: {f:?} / {b:?}"),
     };
-    let a1 = forward.local[0].changeset.clone();
-    let b1 = forward.incoming[0].changeset.clone();
+    let a1 = forward.local[0].changeset.clone().into_owned();
+    let b1 = forward.incoming[0].changeset.clone().into_owned();
     assert_eq!(
-        backward.incoming[0].changeset, a1,
+        *backward.incoming[0].changeset, a1,
         "A′ is the same from both sides"
     );
     assert_eq!(
-        backward.local[0].changeset, b1,
+        *backward.local[0].changeset, b1,
         "B′ is the same from both sides"
     );
     assert_eq!(

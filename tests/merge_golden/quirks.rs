@@ -75,8 +75,12 @@ fn recreating_a_mixed_collection_keeps_entries_on_one_side_only() {
         discriminant: d(12, 3),
     }];
     let merged = merge(&local, &incoming, &REFERENCE).expect("merges");
-    let b1 = merged.incoming[0].changeset.clone();
-    let a1: Vec<Changeset> = merged.local.into_iter().map(|t| t.changeset).collect();
+    let b1 = merged.incoming[0].changeset.clone().into_owned();
+    let a1: Vec<Changeset> = merged
+        .local
+        .into_iter()
+        .map(|t| t.changeset.into_owned())
+        .collect();
     assert_eq!(
         b1,
         changeset(vec![]),

@@ -1,6 +1,7 @@
 //! The per-changeset interned-string table, and which strings an instruction interns.
 
 use std::collections::hash_map::{Entry, HashMap};
+use std::sync::Arc;
 
 use super::bytes::ByteString;
 use super::instruction::{Instruction, UpdateTarget};
@@ -16,8 +17,15 @@ use super::schema::{ColumnType, TableType};
 /// order (followed by any strings added since), because realm-core's server keeps a
 /// changeset's parsed table, unused entries included, and appends to it during a
 /// merge; byte-identical history entries need the same.
+///
+/// Clones share one table until one of them interns a new string: every
+/// changeset a merge passes through keeps its input's table, and a history of
+/// thousands of small changesets must not copy a map per changeset.
 #[derive(Clone, Default)]
-pub struct StringTable {
+pub struct StringTable(Arc<Table>);
+
+#[derive(Clone, Default)]
+struct Table {
     strings: Vec<ByteString>,
     positions: HashMap<ByteString, u32>,
 }
@@ -28,26 +36,26 @@ impl StringTable {
     }
 
     pub fn len(&self) -> usize {
-        self.strings.len()
+        self.0.strings.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
+        self.0.strings.is_empty()
     }
 
     /// The string with wire index `index`.
     pub fn get(&self, index: u32) -> Option<&ByteString> {
-        self.strings.get(usize::try_from(index).ok()?)
+        self.0.strings.get(usize::try_from(index).ok()?)
     }
 
     /// The wire index of `s`, if it is in the table.
     pub fn position(&self, s: &[u8]) -> Option<u32> {
-        self.positions.get(s).copied()
+        self.0.positions.get(s).copied()
     }
 
     /// The strings in index order.
     pub fn iter(&self) -> std::slice::Iter<'_, ByteString> {
-        self.strings.iter()
+        self.0.strings.iter()
     }
 
     /// The index of `s`, appending it if absent. `None` only if the table already
@@ -63,13 +71,20 @@ impl StringTable {
     /// Appends `s` and returns its index; `Err(Some(existing))` if it is already
     /// present, `Err(None)` if the table is full.
     pub(crate) fn insert_new(&mut self, s: &ByteString) -> Result<u32, Option<u32>> {
-        let index = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
-        match self.positions.entry(s.clone()) {
+        // A shared table is copied only when `s` is really new to it.
+        if Arc::get_mut(&mut self.0).is_none() {
+            if let Some(existing) = self.position(s.as_bytes()) {
+                return Err(Some(existing));
+            }
+        }
+        let table = Arc::make_mut(&mut self.0);
+        let index = u32::try_from(table.strings.len()).unwrap_or(u32::MAX);
+        match table.positions.entry(s.clone()) {
             Entry::Occupied(existing) => Err(Some(*existing.get())),
             Entry::Vacant(_) if index == u32::MAX => Err(None),
             Entry::Vacant(slot) => {
                 slot.insert(index);
-                self.strings.push(s.clone());
+                table.strings.push(s.clone());
                 Ok(index)
             }
         }
@@ -79,7 +94,7 @@ impl StringTable {
 /// Two tables are equal when they list the same strings in the same order.
 impl PartialEq for StringTable {
     fn eq(&self, other: &StringTable) -> bool {
-        self.strings == other.strings
+        self.0.strings == other.0.strings
     }
 }
 
@@ -88,7 +103,7 @@ impl Eq for StringTable {}
 /// Lists the strings in index order (the lookup map is redundant).
 impl std::fmt::Debug for StringTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(&self.strings).finish()
+        f.debug_list().entries(&self.0.strings).finish()
     }
 }
 

@@ -2,6 +2,8 @@
 //! changesets are rebased over the client's own changesets that the server had
 //! not integrated yet, keeping a reciprocal form of each.
 
+use std::borrow::Cow;
+
 use crate::changeset::Changeset;
 
 use super::discriminant::{Discriminant, SERVER_FILE_IDENT};
@@ -90,12 +92,26 @@ pub fn integrate_downloads(
             })
             .collect();
         let merged = merge(&inputs, &incoming, options)?;
-        for (i, t) in window.into_iter().zip(merged.local) {
-            if let Some(form) = forms.get_mut(i) {
-                *form = t.changeset;
+        out.extend(
+            merged
+                .incoming
+                .into_iter()
+                .map(|t| t.changeset.into_owned()),
+        );
+        // A borrowed form is the one already in `forms`.
+        let rewritten: Vec<(usize, Changeset)> = window
+            .into_iter()
+            .zip(merged.local)
+            .filter_map(|(i, t)| match t.changeset {
+                Cow::Owned(form) => Some((i, form)),
+                Cow::Borrowed(_) => None,
+            })
+            .collect();
+        for (i, form) in rewritten {
+            if let Some(slot) = forms.get_mut(i) {
+                *slot = form;
             }
         }
-        out.extend(merged.incoming.into_iter().map(|t| t.changeset));
     }
     for (l, form) in local.iter_mut().zip(forms) {
         l.reciprocal = form;

@@ -1,13 +1,17 @@
 //! The merge driver: every local instruction meets every incoming one, in order
 //! (`docs/merge.md` §3.1), with discards and prepends (§3.3).
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::hash_map::{Entry, HashMap};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
-use crate::changeset::{ByteString, Changeset, Instruction, PrimaryKey, StringTable};
+use foldhash::fast::RandomState;
+
+use crate::changeset::{Changeset, Instruction, StringTable};
 
 use super::discriminant::Discriminant;
 use super::error::TransformError;
-use super::rules::{merge_pair, Prepend, Side};
+use super::rules::{self, merge_pair, Prepend, Side};
 use super::MergeOptions;
 
 /// One changeset taking part in a merge, with its discriminant (§2).
@@ -19,10 +23,13 @@ pub struct MergeInput<'a> {
 
 /// A changeset after a merge.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Transformed {
+pub struct Transformed<'a> {
     /// The surviving instructions, rewritten; the string table is the input's
-    /// plus any string a rule added (`docs/changesets.md` §7).
-    pub changeset: Changeset,
+    /// plus any string a rule added (`docs/changesets.md` §7). Borrowed when
+    /// the merge did not touch the changeset at all: most history entries and
+    /// uploads meet nothing that changes them, and copying them would cost more
+    /// than the merge itself.
+    pub changeset: Cow<'a, Changeset>,
     /// Whether the merge changed it (realm-core's "dirty"): only modified
     /// reciprocal forms need to be stored.
     pub modified: bool,
@@ -32,20 +39,20 @@ pub struct Transformed {
 /// `i` (`T(local, incoming)`), `incoming[j]` the form of incoming changeset `j`
 /// that applies on top of the local ones (`T(incoming, local)`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Merged {
-    pub local: Vec<Transformed>,
-    pub incoming: Vec<Transformed>,
+pub struct Merged<'a> {
+    pub local: Vec<Transformed<'a>>,
+    pub incoming: Vec<Transformed<'a>>,
 }
 
 /// Transforms `local` (consecutive changesets, the major side) and `incoming`
 /// (consecutive changesets with the same base as the first local one, the minor
 /// side) against each other, the way realm-core's `Transformer::merge_changesets`
 /// does. Pure: the inputs are not changed.
-pub fn merge(
-    local: &[MergeInput<'_>],
-    incoming: &[MergeInput<'_>],
+pub fn merge<'a>(
+    local: &[MergeInput<'a>],
+    incoming: &[MergeInput<'a>],
     options: &MergeOptions,
-) -> Result<Merged, TransformError> {
+) -> Result<Merged<'a>, TransformError> {
     merge_with(local, incoming, options, Scan::Indexed)
 }
 
@@ -64,76 +71,153 @@ pub(crate) enum Scan {
     Indexed,
 }
 
-pub(crate) fn merge_with(
-    local: &[MergeInput<'_>],
-    incoming: &[MergeInput<'_>],
+pub(crate) fn merge_with<'a>(
+    local: &[MergeInput<'a>],
+    incoming: &[MergeInput<'a>],
     options: &MergeOptions,
     scan: Scan,
-) -> Result<Merged, TransformError> {
+) -> Result<Merged<'a>, TransformError> {
     let mut driver = Driver {
         local: local.iter().map(Work::new).collect(),
         incoming: incoming.iter().map(Work::new).collect(),
         index: Index::default(),
         options,
         scan,
+        scratch: Vec::new(),
     };
     driver.index = Index::build(&driver.incoming);
     driver.run()?;
-    let finish = |works: Vec<Work>, inputs: &[MergeInput<'_>]| {
-        works
-            .into_iter()
-            .zip(inputs)
-            .map(|(w, input)| w.finish(input.changeset))
-            .collect()
-    };
+    let finish = |works: Vec<Work<'a>>| works.into_iter().map(Work::finish).collect();
     Ok(Merged {
-        local: finish(driver.local, local),
-        incoming: finish(driver.incoming, incoming),
+        local: finish(driver.local),
+        incoming: finish(driver.incoming),
     })
 }
 
-/// A changeset being merged: its instructions in slots, `None` once discarded.
-struct Work {
-    slots: Vec<Option<Instruction>>,
-    strings: StringTable,
+/// A changeset being merged. Most instructions meet nothing that changes them
+/// (the realm-core shapes: thousands of objects that only ever meet the schema),
+/// so a changeset is read from its input until the merge first writes to it,
+/// and then only the instructions a rule rewrites are copied.
+struct Work<'a> {
+    input: &'a Changeset,
+    /// `None` while the changeset is exactly its input. Boxed: a merge of
+    /// thousands of one-instruction changesets holds one `Work` each, and
+    /// almost none of them is ever edited.
+    edited: Option<Box<Edited<'a>>>,
     discriminant: Discriminant,
 }
 
-impl Work {
-    fn new(input: &MergeInput<'_>) -> Work {
+/// A changeset the merge has written to.
+struct Edited<'a> {
+    slots: Vec<Slot<'a>>,
+    /// `None` while the string table is the input's.
+    strings: Option<StringTable>,
+}
+
+enum Slot<'a> {
+    Kept(&'a Instruction),
+    Rewritten(Box<Instruction>),
+    Discarded,
+}
+
+impl<'a> Work<'a> {
+    fn new(input: &MergeInput<'a>) -> Work<'a> {
         Work {
-            slots: input
-                .changeset
-                .instructions
-                .iter()
-                .cloned()
-                .map(Some)
-                .collect(),
-            strings: input.changeset.strings.clone(),
+            input: input.changeset,
+            edited: None,
             discriminant: input.discriminant,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.edited
+            .as_ref()
+            .map_or(self.input.instructions.len(), |e| e.slots.len())
+    }
+
+    /// The instruction at `slot`; `None` if discarded or out of range.
+    fn get(&self, slot: usize) -> Option<&Instruction> {
+        match &self.edited {
+            None => self.input.instructions.get(slot),
+            Some(edited) => match edited.slots.get(slot)? {
+                Slot::Kept(instruction) => Some(instruction),
+                Slot::Rewritten(instruction) => Some(instruction),
+                Slot::Discarded => None,
+            },
+        }
+    }
+
+    fn edited(&mut self) -> &mut Edited<'a> {
+        let input = self.input;
+        self.edited.get_or_insert_with(|| {
+            Box::new(Edited {
+                slots: input.instructions.iter().map(Slot::Kept).collect(),
+                strings: None,
+            })
+        })
+    }
+
+    /// The instruction at `slot`, copied first if it is still the input's.
+    fn get_mut(&mut self, slot: usize) -> Option<&mut Instruction> {
+        let entry = self.edited().slots.get_mut(slot)?;
+        if let Slot::Kept(instruction) = entry {
+            *entry = Slot::Rewritten(Box::new((*instruction).clone()));
+        }
+        match entry {
+            Slot::Rewritten(instruction) => Some(instruction),
+            Slot::Kept(_) | Slot::Discarded => None,
+        }
+    }
+
+    /// Leaves a tombstone in `slot`.
+    fn discard(&mut self, slot: usize) {
+        if let Some(s) = self.edited().slots.get_mut(slot) {
+            *s = Slot::Discarded;
         }
     }
 
     /// Inserts `instruction` at `slot`, adding its names to the string table as
     /// realm-core does when a rule synthesises an instruction (class, then field).
     fn insert(&mut self, slot: usize, instruction: Instruction) {
+        let input = self.input;
+        let edited = self.edited();
         if let Instruction::EraseColumn(c) = &instruction {
+            let strings = edited.strings.get_or_insert_with(|| input.strings.clone());
             // `intern` fails only for a table of u32::MAX strings; the encoder
             // would then intern the name itself.
-            let _ = self.strings.intern(&c.table);
-            let _ = self.strings.intern(&c.field);
+            let _ = strings.intern(&c.table);
+            let _ = strings.intern(&c.field);
         }
-        self.slots.insert(slot, Some(instruction));
+        let at = slot.min(edited.slots.len());
+        edited
+            .slots
+            .insert(at, Slot::Rewritten(Box::new(instruction)));
     }
 
-    fn finish(self, original: &Changeset) -> Transformed {
-        let instructions: Vec<Instruction> = self.slots.into_iter().flatten().collect();
-        let modified = instructions != original.instructions;
+    fn finish(self) -> Transformed<'a> {
+        let Some(edited) = self.edited else {
+            return Transformed {
+                changeset: Cow::Borrowed(self.input),
+                modified: false,
+            };
+        };
+        let Edited { slots, strings } = *edited;
+        // Sized up front: growing a vector of thousands of instructions by
+        // doubling copied it several times over.
+        let mut instructions = Vec::with_capacity(slots.len());
+        for slot in slots {
+            match slot {
+                Slot::Kept(instruction) => instructions.push(instruction.clone()),
+                Slot::Rewritten(instruction) => instructions.push(*instruction),
+                Slot::Discarded => {}
+            }
+        }
+        let modified = instructions != self.input.instructions;
         Transformed {
-            changeset: Changeset {
+            changeset: Cow::Owned(Changeset {
                 instructions,
-                strings: self.strings,
-            },
+                strings: strings.unwrap_or_else(|| self.input.strings.clone()),
+            }),
             modified,
         }
     }
@@ -142,50 +226,110 @@ impl Work {
 /// A position on the incoming side: (changeset, slot).
 type Pos = (usize, usize);
 
-type ObjectId = (ByteString, PrimaryKey);
+/// No entry in the object chains.
+const END: u32 = u32::MAX;
 
 /// The incoming instructions by object, and the schema instructions.
+///
+/// Objects are told apart by a seeded 64-bit hash of (class, primary key); two
+/// objects sharing a hash only add pairs that are no-ops, which is what the
+/// full scan does anyway. Each object's positions form a chain through one
+/// vector, in order, so building the index allocates nothing per object.
 #[derive(Default)]
 struct Index {
+    hasher: RandomState,
     schema: Vec<Pos>,
-    objects: HashMap<ObjectId, Vec<Pos>>,
-    all: Vec<Pos>,
-}
-
-fn object_id(i: &Instruction) -> Option<ObjectId> {
-    i.object().map(|key| (i.table().clone(), key.clone()))
+    /// Object hash → (first, last) entry of its chain in `chain`.
+    objects: HashMap<u64, (u32, u32), BuildHasherDefault<HashedKey>>,
+    /// (position, next entry of the same object).
+    chain: Vec<(Pos, u32)>,
 }
 
 impl Index {
-    fn build(incoming: &[Work]) -> Index {
-        let mut index = Index::default();
+    fn build(incoming: &[Work<'_>]) -> Index {
+        let mut index = Index {
+            chain: Vec::with_capacity(incoming.iter().map(Work::len).sum()),
+            ..Index::default()
+        };
         for (c, work) in incoming.iter().enumerate() {
-            for (s, slot) in work.slots.iter().enumerate() {
-                let Some(instruction) = slot else { continue };
-                index.all.push((c, s));
-                match object_id(instruction) {
-                    Some(id) => index.objects.entry(id).or_default().push((c, s)),
-                    None => index.schema.push((c, s)),
+            for s in 0..work.len() {
+                let Some(instruction) = work.get(s) else {
+                    continue;
+                };
+                let Some(id) = index.object_hash(instruction) else {
+                    index.schema.push((c, s));
+                    continue;
+                };
+                let entry = u32::try_from(index.chain.len()).unwrap_or(END);
+                index.chain.push(((c, s), END));
+                match index.objects.entry(id) {
+                    Entry::Vacant(slot) => {
+                        slot.insert((entry, entry));
+                    }
+                    Entry::Occupied(mut known) => {
+                        let (_, last) = known.get_mut();
+                        if let Some(previous) = index.chain.get_mut(*last as usize) {
+                            previous.1 = entry;
+                        }
+                        *last = entry;
+                    }
                 }
             }
         }
         index
     }
+
+    fn object_hash(&self, instruction: &Instruction) -> Option<u64> {
+        let key = instruction.object()?;
+        Some(self.hasher.hash_one((instruction.table().as_bytes(), key)))
+    }
+
+    /// The positions on the object hashed `id`, in order.
+    fn object(&self, id: u64) -> impl Iterator<Item = Pos> + '_ {
+        let mut next = self.objects.get(&id).map_or(END, |&(first, _)| first);
+        std::iter::from_fn(move || {
+            let &(pos, after) = self.chain.get(next as usize)?;
+            next = after;
+            Some(pos)
+        })
+    }
 }
 
-struct Driver<'o> {
-    local: Vec<Work>,
-    incoming: Vec<Work>,
+/// The index's map is keyed by hashes already: use them as they are.
+#[derive(Default)]
+struct HashedKey(u64);
+
+impl Hasher for HashedKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+}
+
+struct Driver<'a, 'o> {
+    local: Vec<Work<'a>>,
+    incoming: Vec<Work<'a>>,
     index: Index,
     options: &'o MergeOptions,
     scan: Scan,
+    /// The candidate list, kept between major instructions.
+    scratch: Vec<Pos>,
 }
 
-impl Driver<'_> {
+impl Driver<'_, '_> {
     fn run(&mut self) -> Result<(), TransformError> {
         for l in 0..self.local.len() {
             let mut x = 0;
-            while x < self.local.get(l).map_or(0, |w| w.slots.len()) {
+            while x < self.local.get(l).map_or(0, Work::len) {
                 if self.major(l, x).is_some() {
                     self.transform_major(l, &mut x, None)?;
                 }
@@ -196,37 +340,39 @@ impl Driver<'_> {
     }
 
     fn major(&self, l: usize, x: usize) -> Option<&Instruction> {
-        self.local.get(l)?.slots.get(x)?.as_ref()
+        self.local.get(l)?.get(x)
     }
 
-    /// The incoming positions the major instruction at (`l`, `x`) meets, in
-    /// order, after `after`.
-    fn candidates(&self, l: usize, x: usize, after: Option<Pos>) -> Vec<Pos> {
+    /// Fills `out` with the incoming positions the major instruction at (`l`,
+    /// `x`) meets, in order, after `after`.
+    fn candidates(&self, l: usize, x: usize, after: Option<Pos>, out: &mut Vec<Pos>) {
+        out.clear();
         let id = match self.scan {
             Scan::Full => None,
-            Scan::Indexed => self.major(l, x).and_then(object_id),
+            Scan::Indexed => self.major(l, x).and_then(|i| self.index.object_hash(i)),
         };
         let later = |p: &Pos| after.is_none_or(|a| *p > a);
         let Some(id) = id else {
-            return self.index.all.iter().copied().filter(later).collect();
+            for (c, work) in self.incoming.iter().enumerate() {
+                let live = (0..work.len()).filter(|&s| work.get(s).is_some());
+                out.extend(live.map(|s| (c, s)).filter(later));
+            }
+            return;
         };
-        let same_object = self.index.objects.get(&id).map_or(&[][..], Vec::as_slice);
         let (mut a, mut b) = (
-            self.index.schema.iter().peekable(),
-            same_object.iter().peekable(),
+            self.index.schema.iter().copied().peekable(),
+            self.index.object(id).peekable(),
         );
-        let mut out = Vec::with_capacity(self.index.schema.len() + same_object.len());
         loop {
             let next = match (a.peek(), b.peek()) {
-                (Some(&&p), Some(&&q)) if p < q => a.next(),
+                (Some(p), Some(q)) if p < q => a.next(),
                 (Some(_), Some(_)) => b.next(),
                 (Some(_), None) => a.next(),
                 (None, Some(_)) => b.next(),
                 (None, None) => break,
             };
-            out.extend(next.copied().filter(later));
+            out.extend(next.filter(later));
         }
-        out
     }
 
     /// Runs the major instruction at (`l`, `*x`) through the incoming
@@ -238,7 +384,19 @@ impl Driver<'_> {
         x: &mut usize,
         after: Option<Pos>,
     ) -> Result<(), TransformError> {
-        let mut candidates = self.candidates(l, *x, after);
+        let mut candidates = std::mem::take(&mut self.scratch);
+        self.candidates(l, *x, after, &mut candidates);
+        let result = self.meet(l, x, &mut candidates);
+        self.scratch = candidates;
+        result
+    }
+
+    fn meet(
+        &mut self,
+        l: usize,
+        x: &mut usize,
+        candidates: &mut Vec<Pos>,
+    ) -> Result<(), TransformError> {
         let mut k = 0;
         while let Some(&(c, s)) = candidates.get(k) {
             k += 1;
@@ -246,29 +404,37 @@ impl Driver<'_> {
             else {
                 break;
             };
-            let Some(Some(y)) = incoming.slots.get_mut(s) else {
+            let Some(y) = incoming.get(s) else {
                 continue;
             };
-            let Some(Some(instruction)) = local.slots.get_mut(*x) else {
+            let Some(instruction) = local.get(*x) else {
+                break;
+            };
+            if rules::inert(instruction, y, self.options) {
+                continue;
+            }
+            let (major_discriminant, minor_discriminant) =
+                (local.discriminant, incoming.discriminant);
+            let (Some(instruction), Some(y)) = (local.get_mut(*x), incoming.get_mut(s)) else {
                 break;
             };
             let mut major = Side {
                 instruction,
-                discriminant: local.discriminant,
+                discriminant: major_discriminant,
                 discarded: false,
             };
             let mut minor = Side {
                 instruction: y,
-                discriminant: incoming.discriminant,
+                discriminant: minor_discriminant,
                 discarded: false,
             };
             let prepend = merge_pair(&mut major, &mut minor, self.options)?;
             let major_discarded = major.discarded;
             if minor.discarded {
-                discard(&mut incoming.slots, s);
+                incoming.discard(s);
             }
             if major_discarded {
-                discard(&mut local.slots, *x);
+                local.discard(*x);
             }
             match prepend {
                 None => {}
@@ -277,7 +443,7 @@ impl Driver<'_> {
                     incoming.insert(s, instruction);
                     self.index = Index::build(&self.incoming);
                     if !major_discarded {
-                        candidates = self.candidates(l, *x, Some((c, s + 1)));
+                        self.candidates(l, *x, Some((c, s + 1)), candidates);
                         k = 0;
                     }
                 }
@@ -295,12 +461,5 @@ impl Driver<'_> {
             }
         }
         Ok(())
-    }
-}
-
-/// Leaves a tombstone in `slot`.
-fn discard(slots: &mut [Option<Instruction>], slot: usize) {
-    if let Some(s) = slots.get_mut(slot) {
-        *s = None;
     }
 }

@@ -176,10 +176,15 @@ pub fn integrate_uploads(
                 .iter()
                 .zip(merged.local)
                 .filter(|(_, t)| t.modified)
-                .map(|((v, _), t)| (*v, t.changeset))
+                .map(|((v, _), t)| (*v, t.changeset.into_owned()))
+                .collect();
+            let transformed = merged
+                .incoming
+                .into_iter()
+                .map(|t| t.changeset.into_owned())
                 .collect();
             updates.extend(changed);
-            merged.incoming.into_iter().map(|t| t.changeset).collect()
+            transformed
         };
         for (upload, changeset) in group.iter().zip(transformed) {
             entries.push(HistoryEntry {

@@ -3,13 +3,15 @@
 //! results and errors alike.
 
 use crate::changeset::{
-    AddColumn, ArrayErase, ArrayInsert, ArrayMove, ByteString, Changeset, Clear, CollectionType,
-    ColumnType, CreateObject, ElementPath, EraseColumn, EraseObject, EraseTable, Instruction,
-    Location, Path, PathElement, Payload, PrimaryKey, SetInsert, Update, UpdateTarget, ValuePath,
+    AddColumn, AddTable, ArrayErase, ArrayInsert, ArrayMove, ByteString, Changeset, Clear,
+    CollectionType, ColumnType, CreateObject, ElementPath, EraseColumn, EraseObject, EraseTable,
+    Instruction, Location, Path, PathElement, Payload, PrimaryKey, PrimaryKeySpec, PrimaryKeyType,
+    SetInsert, TableType, Update, UpdateTarget, ValuePath,
 };
 
 use super::discriminant::Discriminant;
 use super::driver::{merge_with, MergeInput, Scan};
+use super::rules::{inert, merge_pair, Side};
 use super::MergeOptions;
 
 /// xorshift64*: deterministic, good enough to spread instruction shapes.
@@ -212,4 +214,65 @@ fn extreme_indices_never_panic() {
         }
     }
     assert!(outcomes.0 > 0 && outcomes.1 > 0, "{outcomes:?}");
+}
+
+/// `instruction`, or now and then an AddTable (which it never makes).
+fn any_instruction(rng: &mut Rng) -> Instruction {
+    if rng.below(8) > 0 {
+        return instruction(rng);
+    }
+    Instruction::AddTable(AddTable {
+        table: name(rng, &["A", "B"]),
+        table_type: TableType::TopLevel {
+            primary_key: PrimaryKeySpec {
+                field: name(rng, &["id", "_id"]),
+                key_type: PrimaryKeyType::Int,
+                nullable: false,
+            },
+            asymmetric: false,
+        },
+    })
+}
+
+/// The pairs the driver passes over by their types alone (`rules::inert`) are
+/// pairs `merge_pair` leaves exactly as they are, in both roles and with both
+/// option sets: no rewrite, no discard, no prepend, no error.
+#[test]
+fn pairs_skipped_by_type_are_untouched_by_merge_pair() {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let (mut skipped, mut merged) = (0, 0);
+    for _ in 0..20_000 {
+        let (a, b) = (any_instruction(&mut rng), any_instruction(&mut rng));
+        for corrected in [false, true] {
+            let options = MergeOptions {
+                corrected_nested_move: corrected,
+                corrected_erase_column: corrected,
+            };
+            if !inert(&a, &b, &options) {
+                merged += 1;
+                continue;
+            }
+            skipped += 1;
+            let (mut x, mut y) = (a.clone(), b.clone());
+            let mut major = Side {
+                instruction: &mut x,
+                discriminant: Discriminant::new(1, 2),
+                discarded: false,
+            };
+            let mut minor = Side {
+                instruction: &mut y,
+                discriminant: Discriminant::new(2, 3),
+                discarded: false,
+            };
+            let result = merge_pair(&mut major, &mut minor, &options);
+            let discarded = (major.discarded, minor.discarded);
+            assert!(matches!(result, Ok(None)), "{a:?} × {b:?}");
+            assert_eq!(discarded, (false, false), "{a:?} × {b:?}");
+            assert_eq!((&x, &y), (&a, &b));
+        }
+    }
+    assert!(
+        skipped > 5000 && merged > 5000,
+        "{skipped} skipped, {merged} merged"
+    );
 }

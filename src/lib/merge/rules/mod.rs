@@ -84,46 +84,104 @@ fn same_level(
     left: &mut Side<'_>,
     right: &mut Side<'_>,
 ) -> Result<Option<Instruction>, TransformError> {
-    let pair = (
+    match same_level_rule(
         left.instruction.instruction_type(),
         right.instruction.instruction_type(),
-    );
-    match pair {
-        (T::AddTable, T::AddTable) => schema::p1(left, right)?,
-        (T::EraseTable, T::AddTable) => schema::p2(left, right),
-        (T::EraseTable, T::EraseTable) => schema::p3(left, right),
-        (T::EraseObject, T::CreateObject) => fields::p4(left, right),
-        (T::EraseObject, T::EraseObject) => fields::p5(left, right),
-        (T::Update, T::Update) => fields::p6(left, right)?,
-        (T::AddInteger, T::Update) => fields::p7(left, right),
-        (T::AddColumn, T::EraseTable) => return Ok(schema::p8(left, right)),
-        (T::AddColumn, T::AddColumn) => schema::p9(left, right)?,
-        (T::EraseColumn, T::Update) => schema::p10(left, right),
-        (T::EraseColumn, T::AddColumn) => schema::p11(left, right),
-        (T::EraseColumn, T::EraseColumn) => schema::p12(left, right),
-        (T::ArrayInsert, T::Update) => lists::p13(left, right)?,
-        (T::ArrayInsert, T::ArrayInsert) => lists::p14(left, right)?,
-        (T::ArrayMove, T::Update) => lists::p15(left, right)?,
-        (T::ArrayMove, T::ArrayInsert) => lists::p16(left, right)?,
-        (T::ArrayMove, T::ArrayMove) => lists::p17(left, right)?,
-        (T::ArrayErase, T::Update) => erase::p18(left, right)?,
-        (T::ArrayErase, T::ArrayInsert) => erase::p19(left, right)?,
-        (T::ArrayErase, T::ArrayMove) => erase::p20(left, right)?,
-        (T::ArrayErase, T::ArrayErase) => erase::p21(left, right)?,
-        (T::Clear, T::Update) => sets::p22(left, right)?,
-        (T::Clear, T::AddInteger) => sets::p23(left, right),
-        (T::Clear, T::Clear) => sets::p24(left, right),
-        (T::SetInsert, T::Clear) => sets::p25(left, right),
-        (T::SetInsert, T::SetInsert) => sets::p26(left, right),
-        (T::SetErase, T::Clear) => sets::p27(left, right),
-        (T::SetErase, T::SetInsert) => sets::p28(left, right),
-        (T::SetErase, T::SetErase) => sets::p29(left, right),
+    ) {
+        Some(rule) => rule(left, right),
+        None => Ok(None),
+    }
+}
+
+/// A same-level rule: `left` has the higher tag; returns an instruction to
+/// prepend before `right`.
+type SameLevelRule =
+    fn(&mut Side<'_>, &mut Side<'_>) -> Result<Option<Instruction>, TransformError>;
+
+/// A rule that cannot fail or prepend, as a [`SameLevelRule`].
+macro_rules! plain {
+    ($rule:path) => {
+        |l, r| {
+            $rule(l, r);
+            Ok(None)
+        }
+    };
+}
+
+/// A rule that can fail but not prepend, as a [`SameLevelRule`].
+macro_rules! checked {
+    ($rule:path) => {
+        |l, r| $rule(l, r).map(|()| None)
+    };
+}
+
+/// The §6 matrix: the rule for a pair of types, `None` for pairs not listed.
+fn same_level_rule(left: T, right: T) -> Option<SameLevelRule> {
+    let rule: SameLevelRule = match (left, right) {
+        (T::AddTable, T::AddTable) => checked!(schema::p1),
+        (T::EraseTable, T::AddTable) => plain!(schema::p2),
+        (T::EraseTable, T::EraseTable) => plain!(schema::p3),
+        (T::EraseObject, T::CreateObject) => plain!(fields::p4),
+        (T::EraseObject, T::EraseObject) => plain!(fields::p5),
+        (T::Update, T::Update) => checked!(fields::p6),
+        (T::AddInteger, T::Update) => plain!(fields::p7),
+        (T::AddColumn, T::EraseTable) => |l, r| Ok(schema::p8(l, r)),
+        (T::AddColumn, T::AddColumn) => checked!(schema::p9),
+        (T::EraseColumn, T::Update) => plain!(schema::p10),
+        (T::EraseColumn, T::AddColumn) => plain!(schema::p11),
+        (T::EraseColumn, T::EraseColumn) => plain!(schema::p12),
+        (T::ArrayInsert, T::Update) => checked!(lists::p13),
+        (T::ArrayInsert, T::ArrayInsert) => checked!(lists::p14),
+        (T::ArrayMove, T::Update) => checked!(lists::p15),
+        (T::ArrayMove, T::ArrayInsert) => checked!(lists::p16),
+        (T::ArrayMove, T::ArrayMove) => checked!(lists::p17),
+        (T::ArrayErase, T::Update) => checked!(erase::p18),
+        (T::ArrayErase, T::ArrayInsert) => checked!(erase::p19),
+        (T::ArrayErase, T::ArrayMove) => checked!(erase::p20),
+        (T::ArrayErase, T::ArrayErase) => checked!(erase::p21),
+        (T::Clear, T::Update) => checked!(sets::p22),
+        (T::Clear, T::AddInteger) => plain!(sets::p23),
+        (T::Clear, T::Clear) => plain!(sets::p24),
+        (T::SetInsert, T::Clear) => plain!(sets::p25),
+        (T::SetInsert, T::SetInsert) => plain!(sets::p26),
+        (T::SetErase, T::Clear) => plain!(sets::p27),
+        (T::SetErase, T::SetInsert) => plain!(sets::p28),
+        (T::SetErase, T::SetErase) => plain!(sets::p29),
         // Every other pair is a no-op (§6: pairs not listed): CreateObject and AddInteger
         // commute with themselves, nested rules cover the rest, and EraseColumn
         // leaves AddInteger alone (quirk Q3).
-        _ => {}
-    }
-    Ok(None)
+        _ => return None,
+    };
+    Some(rule)
+}
+
+/// Whether `merge_pair` would leave both instructions as they are, decided
+/// from their types and OT path lengths alone: no nested rule for the shorter
+/// one (`nested::merge` has none for these types), no corrected Q3 step, and no
+/// same-level rule. The driver skips such pairs without copying either
+/// instruction; every other pair goes through `merge_pair`.
+pub(crate) fn inert(major: &Instruction, minor: &Instruction, options: &MergeOptions) -> bool {
+    let (a, b) = (major.instruction_type(), minor.instruction_type());
+    let (a_len, b_len) = (major.ot_path_length(), minor.ot_path_length());
+    let no_nested = |outer: T| {
+        matches!(
+            outer,
+            T::AddTable
+                | T::CreateObject
+                | T::AddColumn
+                | T::EraseColumn
+                | T::SetInsert
+                | T::SetErase
+        )
+    };
+    let nested_inert = match a_len.cmp(&b_len) {
+        std::cmp::Ordering::Less => no_nested(a),
+        std::cmp::Ordering::Greater => no_nested(b),
+        std::cmp::Ordering::Equal => true,
+    };
+    let q3_inert = !options.corrected_erase_column || (a != T::EraseColumn && b != T::EraseColumn);
+    let (left, right) = if a >= b { (a, b) } else { (b, a) };
+    nested_inert && q3_inert && same_level_rule(left, right).is_none()
 }
 
 /// Keeps the newer of two conflicting instructions: discards `a` if its changeset
