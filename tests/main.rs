@@ -33,6 +33,7 @@ mod cli_user;
 mod colour;
 mod converge_sim;
 mod init;
+mod login_burst;
 #[path = "merge_golden/main.rs"]
 mod merge_golden;
 mod merge_replay;

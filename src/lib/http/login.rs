@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::api::{ApiState, ClientAddr, JsonBody};
 use super::problem::Problem;
-use crate::auth::{AuthError, IssuedToken, PasswordLogin};
+use crate::auth::{AuthError, Blocked, IssuedToken, PasswordLogin};
 
 const PASSWORD: &str = "password";
 const REALM: &str = "realm";
@@ -76,6 +76,17 @@ fn password_login(body: &Map<String, Value>) -> Result<PasswordLogin, Problem> {
     })
 }
 
+/// 429 with `Retry-After` for an attempt the throttle refused.
+fn too_many(blocked: Blocked) -> Problem {
+    let seconds = blocked.retry_after.as_secs_f64().ceil() as u64;
+    Problem::plain(
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        "Too many failed logins.",
+    )
+    .detail(format!("Try again in {seconds} seconds."))
+    .retry_after(seconds.max(1))
+}
+
 pub(super) async fn post_auth(
     State(state): State<ApiState>,
     ClientAddr(client): ClientAddr,
@@ -90,25 +101,20 @@ pub(super) async fn post_auth(
             let login = password_login(&body)?;
             let username = login.username.clone();
             let throttle = &state.api().throttle;
-            if let Err(blocked) = throttle.check(&username, client, Instant::now()) {
-                let seconds = blocked.retry_after.as_secs_f64().ceil() as u64;
-                return Err(Problem::plain(
-                    axum::http::StatusCode::TOO_MANY_REQUESTS,
-                    "Too many failed logins.",
-                )
-                .detail(format!("Try again in {seconds} seconds."))
-                .retry_after(seconds.max(1)));
-            }
+            // Counted before the hash runs, so parallel attempts cannot all pass.
+            let reservation = throttle
+                .reserve(&username, client, Instant::now())
+                .map_err(too_many)?;
             let result = state
                 .blocking(move |api| Ok(api.auth.login_password(login, SystemTime::now())))
                 .await?;
             match result {
                 Ok(issued) => {
-                    throttle.succeeded(&username);
+                    reservation.succeeded();
                     answer("refresh_token", &issued)
                 }
                 Err(e @ AuthError::InvalidCredentials(_)) => {
-                    throttle.failed(&username, client, Instant::now());
+                    reservation.failed();
                     Err(e.into())
                 }
                 Err(e) => Err(e.into()),
