@@ -25,6 +25,7 @@ mod check_configuration;
 mod citations;
 mod cli_assets;
 mod cli_errors;
+mod cli_escape;
 mod cli_layout;
 mod cli_permission;
 mod cli_probe;
