@@ -33,6 +33,7 @@ mod cli_token;
 mod cli_user;
 mod colour;
 mod converge_sim;
+mod http_limits;
 mod init;
 mod login_burst;
 #[path = "merge_golden/main.rs"]

@@ -49,6 +49,9 @@ pub struct Layer {
     pub http_port: Slot<u16>,
     pub max_body_bytes: Slot<u64>,
     pub trusted_proxies: Slot<Vec<IpAddr>>,
+    pub header_read_timeout: Slot<Duration>,
+    pub idle_timeout: Slot<Duration>,
+    pub http_max_connections: Slot<u64>,
     pub header_name: Slot<String>,
     pub url_prefix: Slot<String>,
     pub proxy_http_enable: Slot<bool>,
@@ -109,6 +112,11 @@ impl Layer {
             Key::AuthThrottleWindow => put(&mut self.throttle_window, duration(key, input), o),
             Key::HttpMaxBodyBytes => put(&mut self.max_body_bytes, count(key, input), o),
             Key::TrustedProxies => put(&mut self.trusted_proxies, addresses(key, input), o),
+            Key::NetworkHeaderReadTimeout => {
+                put(&mut self.header_read_timeout, duration(key, input), o)
+            }
+            Key::NetworkIdleTimeout => put(&mut self.idle_timeout, duration(key, input), o),
+            Key::NetworkMaxConnections => put(&mut self.http_max_connections, count(key, input), o),
             Key::SyncListenAddress => put(&mut self.sync_address, address(key, input), o),
             Key::SyncListenPort => put(&mut self.sync_port, port(key, input), o),
             Key::HttpListenAddress => put(&mut self.http_address, address(key, input), o),

@@ -24,6 +24,9 @@ pub enum Key {
     AuthorizationHeaderName,
     UrlPrefix,
     TrustedProxies,
+    NetworkHeaderReadTimeout,
+    NetworkIdleTimeout,
+    NetworkMaxConnections,
     ProxyHttpEnable,
     ProxyHttpListenAddress,
     ProxyHttpListenPort,
@@ -89,7 +92,7 @@ pub const ENV_PREFIX: &str = "ROS_";
 pub const ENV_SEPARATOR: &str = "__";
 
 impl Key {
-    pub const ALL: [Key; 39] = [
+    pub const ALL: [Key; 42] = [
         Key::StorageRootPath,
         Key::AuthPublicKeyPath,
         Key::AuthPrivateKeyPath,
@@ -108,6 +111,9 @@ impl Key {
         Key::AuthorizationHeaderName,
         Key::UrlPrefix,
         Key::TrustedProxies,
+        Key::NetworkHeaderReadTimeout,
+        Key::NetworkIdleTimeout,
+        Key::NetworkMaxConnections,
         Key::ProxyHttpEnable,
         Key::ProxyHttpListenAddress,
         Key::ProxyHttpListenPort,
@@ -151,6 +157,9 @@ impl Key {
             Key::AuthorizationHeaderName => "network.authorization_header_name",
             Key::UrlPrefix => "network.url_prefix",
             Key::TrustedProxies => "network.trusted_proxies",
+            Key::NetworkHeaderReadTimeout => "network.header_read_timeout",
+            Key::NetworkIdleTimeout => "network.idle_timeout",
+            Key::NetworkMaxConnections => "network.max_connections",
             Key::ProxyHttpEnable => "proxy.http.enable",
             Key::ProxyHttpListenAddress => "proxy.http.listen_address",
             Key::ProxyHttpListenPort => "proxy.http.listen_port",
@@ -199,12 +208,16 @@ impl Key {
             Key::AuthAccessTokenTtl | Key::AuthRefreshTokenTtl | Key::AuthThrottleWindow => {
                 Kind::Duration
             }
-            Key::SyncConnectionIdleTimeout | Key::SyncRealmIdleTimeout => Kind::Duration,
+            Key::SyncConnectionIdleTimeout
+            | Key::SyncRealmIdleTimeout
+            | Key::NetworkHeaderReadTimeout
+            | Key::NetworkIdleTimeout => Kind::Duration,
             Key::AuthThrottleAccountFailures
             | Key::AuthThrottleAddressFailures
             | Key::HttpMaxBodyBytes
             | Key::SyncMaxOpenRealms
-            | Key::SyncMaxConnections => Kind::Count,
+            | Key::SyncMaxConnections
+            | Key::NetworkMaxConnections => Kind::Count,
             Key::SyncMaxDownloadSize
             | Key::SyncMaxUploadBacklog
             | Key::SyncMaxMessageSize
@@ -241,6 +254,9 @@ impl Key {
                 | Key::AuthThrottleWindow
                 | Key::HttpMaxBodyBytes
                 | Key::TrustedProxies
+                | Key::NetworkHeaderReadTimeout
+                | Key::NetworkIdleTimeout
+                | Key::NetworkMaxConnections
                 | Key::AuthorizationHeaderName
                 | Key::UrlPrefix
                 | Key::LoggingFormat
@@ -382,7 +398,10 @@ mod tests {
                 "http",
                 "authorization_header_name",
                 "url_prefix",
-                "trusted_proxies"
+                "trusted_proxies",
+                "header_read_timeout",
+                "idle_timeout",
+                "max_connections"
             ]
         );
         assert!(children("network.sync").contains(&Child::Key(Key::SyncListenPort)));

@@ -57,6 +57,12 @@ network:
   # (ros) Addresses of reverse proxies in front of ros: only requests from
   # these have their X-Forwarded-For believed (for login throttling).
   trusted_proxies: []
+  # (ros) Limits of the http service and both proxies, each listener on its
+  # own: time to send a request head or finish a TLS handshake, time a
+  # connection may move no byte, connections served at once.
+  header_read_timeout: 30
+  idle_timeout: 120
+  max_connections: 1024
 
 proxy:
   # The public entry point: dispatches to the sync and http services.

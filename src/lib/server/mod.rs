@@ -7,6 +7,7 @@
 //! is served). [`Server::bind`] does all three; [`Server::run`] serves until the
 //! shutdown future resolves and then releases the lock.
 
+mod activity;
 mod fd_limit;
 mod listener;
 mod signals;
@@ -242,14 +243,23 @@ impl Server {
             None,
             crate::sync::router(sync_state),
             stop_rx.clone(),
+            None,
         ));
-        tasks.spawn(listener::serve(http, None, http_router, stop_rx.clone()));
+        let limits = Some(config.network.limits);
+        tasks.spawn(listener::serve(
+            http,
+            None,
+            http_router,
+            stop_rx.clone(),
+            limits,
+        ));
         if let Some(l) = proxy_http {
             tasks.spawn(listener::serve(
                 l,
                 None,
                 proxy_router.clone(),
                 stop_rx.clone(),
+                limits,
             ));
         }
         if let Some((l, acceptor)) = proxy_https {
@@ -258,6 +268,7 @@ impl Server {
                 Some(acceptor),
                 proxy_router,
                 stop_rx.clone(),
+                limits,
             ));
         }
         tracing::info!(
