@@ -42,6 +42,7 @@ mod merge_replay;
 mod merge_server;
 mod objects_apply;
 mod openapi_admin;
+mod password_sessions;
 mod permission_rules;
 mod protocol_codes;
 mod protocol_malformed_body;

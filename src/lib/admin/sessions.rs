@@ -103,6 +103,25 @@ impl AdminStore {
         Ok(ended)
     }
 
+    /// Ends every open session of `user` except `keep` (the one a password
+    /// change came from); returns how many.
+    pub fn revoke_other_sessions(
+        &self,
+        user: &UserId,
+        keep: &SessionId,
+        now: SystemTime,
+    ) -> Result<usize, AdminError> {
+        let conn = self.conn();
+        require_user(&conn, user)?;
+        let ended = conn
+            .prepare_cached(
+                "UPDATE sessions SET revoked_at = ?2
+                 WHERE user_id = ?1 AND revoked_at IS NULL AND id <> ?3",
+            )?
+            .execute(params![user, millis(now), keep])?;
+        Ok(ended)
+    }
+
     /// Whether tokens of the session may be used: it exists, has not been revoked,
     /// and its user is not disabled. Unknown sessions (including those of deleted
     /// users) are simply inactive.
