@@ -41,6 +41,7 @@ mod merge_golden;
 mod merge_replay;
 mod merge_server;
 mod objects_apply;
+mod offer_creator_disabled;
 mod openapi_admin;
 mod password_sessions;
 mod permission_rules;
