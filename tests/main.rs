@@ -68,3 +68,4 @@ mod token_forms;
 mod token_keys;
 mod token_malformed;
 mod token_openssl;
+mod usernames;

@@ -194,8 +194,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = store(dir.path());
         let alice = add(&store, "alice");
-        // A username that is another user's id: the id wins.
-        let impostor = add(&store, &alice.id.to_string());
+        // A username that is another user's id is refused now; one stored
+        // before that rule existed loses to the id.
+        let new = NewPasswordUser {
+            username: alice.id.to_string(),
+            password: "pw".into(),
+            is_admin: false,
+        };
+        assert!(matches!(
+            add_user(&store, new, SystemTime::now()),
+            Err(AdminError::InvalidUsername(_))
+        ));
+        let impostor = add(&store, "impostor");
+        store
+            .conn()
+            .execute(
+                "UPDATE accounts SET provider_id = ?1 WHERE provider_id = 'impostor'",
+                [alice.id.to_string()],
+            )
+            .unwrap();
         assert_eq!(
             resolve_user(&store, &alice.id.to_string()).unwrap().id,
             alice.id
