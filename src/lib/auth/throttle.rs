@@ -38,6 +38,17 @@ impl From<crate::config::LoginThrottle> for ThrottleLimits {
     }
 }
 
+/// Registrations are counted per address only.
+impl From<crate::config::Registration> for ThrottleLimits {
+    fn from(c: crate::config::Registration) -> ThrottleLimits {
+        ThrottleLimits {
+            account_failures: u32::MAX,
+            address_failures: c.address_limit,
+            window: c.window,
+        }
+    }
+}
+
 /// A refused attempt: when to try again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Blocked {
@@ -63,7 +74,7 @@ pub struct Throttle {
 }
 
 /// One attempt counted in advance. [`Reservation::succeeded`] and
-/// [`Reservation::failed`] settle it; dropping it unsettled gives the count back.
+/// [`Reservation::keep`] settle it; dropping it unsettled gives the count back.
 #[must_use = "an unsettled reservation is given back when dropped"]
 #[derive(Debug)]
 pub struct Reservation<'a> {
@@ -185,8 +196,8 @@ impl Reservation<'_> {
         }
     }
 
-    /// The attempt counts as the failure already reserved.
-    pub fn failed(mut self) {
+    /// The attempt stays counted: a wrong password, or a registration.
+    pub fn keep(mut self) {
         self.account = None;
         self.address = None;
     }
@@ -227,7 +238,7 @@ mod tests {
     const B: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
 
     fn fail(t: &Throttle, account: &str, address: IpAddr, now: Instant) {
-        t.reserve(account, address, now).unwrap().failed();
+        t.reserve(account, address, now).unwrap().keep();
     }
 
     #[test]
@@ -288,7 +299,7 @@ mod tests {
         );
         drop(first);
         let third = t.reserve("alice", A, now).unwrap();
-        third.failed();
+        third.keep();
         assert!(
             t.reserve("alice", A, now).is_err(),
             "a settled failure stays"
@@ -305,7 +316,7 @@ mod tests {
         let t = throttle();
         let now = Instant::now();
         for _ in 0..3 {
-            t.reserve_address(A, now).unwrap().failed();
+            t.reserve_address(A, now).unwrap().keep();
         }
         assert!(t.reserve_address(A, now).is_err());
         assert!(t.reserve("anyone", A, now).is_err());

@@ -43,6 +43,9 @@ pub struct Layer {
     pub throttle_account_failures: Slot<u64>,
     pub throttle_address_failures: Slot<u64>,
     pub throttle_window: Slot<Duration>,
+    pub registration_password: Slot<bool>,
+    pub registration_address_limit: Slot<u64>,
+    pub registration_window: Slot<Duration>,
     pub sync_address: Slot<IpAddr>,
     pub sync_port: Slot<u16>,
     pub http_address: Slot<IpAddr>,
@@ -110,6 +113,15 @@ impl Layer {
                 put(&mut self.throttle_address_failures, count(key, input), o)
             }
             Key::AuthThrottleWindow => put(&mut self.throttle_window, duration(key, input), o),
+            Key::AuthRegistrationPassword => {
+                put(&mut self.registration_password, boolean(key, input), o)
+            }
+            Key::AuthRegistrationAddressLimit => {
+                put(&mut self.registration_address_limit, count(key, input), o)
+            }
+            Key::AuthRegistrationWindow => {
+                put(&mut self.registration_window, duration(key, input), o)
+            }
             Key::HttpMaxBodyBytes => put(&mut self.max_body_bytes, count(key, input), o),
             Key::TrustedProxies => put(&mut self.trusted_proxies, addresses(key, input), o),
             Key::NetworkHeaderReadTimeout => {

@@ -111,6 +111,19 @@ pub struct Auth {
     pub refresh_token_ttl: Duration,
     /// `auth.login_throttle.*` (ours).
     pub login_throttle: LoginThrottle,
+    /// `auth.registration.*` (ours).
+    pub registration: Registration,
+}
+
+/// Whether clients may make their own accounts, and how fast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registration {
+    /// `auth.registration.password`: `POST /auth` with `register` may create a
+    /// password account.
+    pub password: bool,
+    /// Registrations per client address within `window`.
+    pub address_limit: u32,
+    pub window: Duration,
 }
 
 /// How many failed logins are tolerated before `POST /auth` answers 429 for a while.
@@ -307,6 +320,11 @@ pub mod defaults {
         header_read_timeout: std::time::Duration::from_secs(30),
         idle_timeout: std::time::Duration::from_secs(120),
         max_connections: 1024,
+    };
+    pub const REGISTRATION: Registration = Registration {
+        password: true,
+        address_limit: 20,
+        window: std::time::Duration::from_secs(3600),
     };
     pub const THROTTLE: LoginThrottle = LoginThrottle {
         account_failures: 5,

@@ -16,6 +16,9 @@ pub enum Key {
     AuthThrottleAccountFailures,
     AuthThrottleAddressFailures,
     AuthThrottleWindow,
+    AuthRegistrationPassword,
+    AuthRegistrationAddressLimit,
+    AuthRegistrationWindow,
     SyncListenAddress,
     SyncListenPort,
     HttpListenAddress,
@@ -92,7 +95,7 @@ pub const ENV_PREFIX: &str = "ROS_";
 pub const ENV_SEPARATOR: &str = "__";
 
 impl Key {
-    pub const ALL: [Key; 42] = [
+    pub const ALL: [Key; 45] = [
         Key::StorageRootPath,
         Key::AuthPublicKeyPath,
         Key::AuthPrivateKeyPath,
@@ -103,6 +106,9 @@ impl Key {
         Key::AuthThrottleAccountFailures,
         Key::AuthThrottleAddressFailures,
         Key::AuthThrottleWindow,
+        Key::AuthRegistrationPassword,
+        Key::AuthRegistrationAddressLimit,
+        Key::AuthRegistrationWindow,
         Key::SyncListenAddress,
         Key::SyncListenPort,
         Key::HttpListenAddress,
@@ -149,6 +155,9 @@ impl Key {
             Key::AuthThrottleAccountFailures => "auth.login_throttle.account_failures",
             Key::AuthThrottleAddressFailures => "auth.login_throttle.address_failures",
             Key::AuthThrottleWindow => "auth.login_throttle.window",
+            Key::AuthRegistrationPassword => "auth.registration.password",
+            Key::AuthRegistrationAddressLimit => "auth.registration.address_limit",
+            Key::AuthRegistrationWindow => "auth.registration.window",
             Key::SyncListenAddress => "network.sync.listen_address",
             Key::SyncListenPort => "network.sync.listen_port",
             Key::HttpListenAddress => "network.http.listen_address",
@@ -202,18 +211,22 @@ impl Key {
             | Key::HttpListenPort
             | Key::ProxyHttpListenPort
             | Key::ProxyHttpsListenPort => Kind::Port,
-            Key::ProxyHttpEnable | Key::ProxyHttpsEnable => Kind::Bool,
+            Key::ProxyHttpEnable | Key::ProxyHttpsEnable | Key::AuthRegistrationPassword => {
+                Kind::Bool
+            }
             Key::AuthorizationHeaderName => Kind::HeaderName,
             Key::UrlPrefix => Kind::UrlPrefix,
-            Key::AuthAccessTokenTtl | Key::AuthRefreshTokenTtl | Key::AuthThrottleWindow => {
-                Kind::Duration
-            }
+            Key::AuthAccessTokenTtl
+            | Key::AuthRefreshTokenTtl
+            | Key::AuthThrottleWindow
+            | Key::AuthRegistrationWindow => Kind::Duration,
             Key::SyncConnectionIdleTimeout
             | Key::SyncRealmIdleTimeout
             | Key::NetworkHeaderReadTimeout
             | Key::NetworkIdleTimeout => Kind::Duration,
             Key::AuthThrottleAccountFailures
             | Key::AuthThrottleAddressFailures
+            | Key::AuthRegistrationAddressLimit
             | Key::HttpMaxBodyBytes
             | Key::SyncMaxOpenRealms
             | Key::SyncMaxConnections
@@ -252,6 +265,9 @@ impl Key {
                 | Key::AuthThrottleAccountFailures
                 | Key::AuthThrottleAddressFailures
                 | Key::AuthThrottleWindow
+                | Key::AuthRegistrationPassword
+                | Key::AuthRegistrationAddressLimit
+                | Key::AuthRegistrationWindow
                 | Key::HttpMaxBodyBytes
                 | Key::TrustedProxies
                 | Key::NetworkHeaderReadTimeout

@@ -37,6 +37,12 @@ auth:
     account_failures: 5
     address_failures: 20
     window: 5m
+  # (ros) Self-registration (POST /auth with register) per provider, and how
+  # many accounts one client address may register within the window.
+  registration:
+    password: true
+    address_limit: 20
+    window: 1h
 
 network:
   # The sync service (WebSocket). Only the proxy needs to reach it.

@@ -225,6 +225,8 @@ impl Server {
         let api = ApiState::new(Api {
             auth,
             throttle: Throttle::new(config.auth.login_throttle.into()),
+            registration: config.auth.registration,
+            registrations: Throttle::new(config.auth.registration.into()),
             header_name,
             trusted_proxies: config.network.trusted_proxies.clone(),
             max_body_bytes: config.network.max_body_bytes,

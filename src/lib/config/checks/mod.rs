@@ -11,7 +11,7 @@ use std::path::Path;
 use super::layer::{or_default, Layer, Origin, Sourced};
 use super::model::{
     defaults, Auth, Config, ConnectionLimits, HttpsProxy, Listen, Logging, LoginThrottle, Network,
-    Proxy, Storage,
+    Proxy, Registration, Storage,
 };
 use super::problem::Problem;
 use super::schema::Key;
@@ -160,6 +160,13 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
                 address_failures: value(&layer.throttle_address_failures)
                     .map_or(defaults::THROTTLE.address_failures, saturate),
                 window: value(&layer.throttle_window).unwrap_or(defaults::THROTTLE.window),
+            },
+            registration: Registration {
+                password: value(&layer.registration_password)
+                    .unwrap_or(defaults::REGISTRATION.password),
+                address_limit: value(&layer.registration_address_limit)
+                    .map_or(defaults::REGISTRATION.address_limit, saturate),
+                window: value(&layer.registration_window).unwrap_or(defaults::REGISTRATION.window),
             },
         },
         network: Network {
