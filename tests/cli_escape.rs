@@ -6,10 +6,9 @@
 
 use crate::support;
 
-use std::io::Write;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
-use support::{init_site, ok_json, ros, run};
+use support::{init_site, ok_json, ros, run, run_ok_with_line};
 
 fn list(root: &str, format: &[&str]) -> Output {
     run(ros().args(["user", "list", "--root", root]).args(format))
@@ -20,26 +19,16 @@ fn a_username_with_escape_sequences_prints_escaped_in_tables_and_exact_in_json()
     let (_tmp, site) = init_site();
     let root = site.join("data");
     let root_arg = root.to_str().unwrap();
-    let mut add = ros()
-        .args([
+    run_ok_with_line(
+        ros().args([
             "user",
             "add",
             "victim",
             "--password-stdin",
             "--root",
             root_arg,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    add.stdin.take().unwrap().write_all(b"pw\n").unwrap();
-    let added = add.wait_with_output().unwrap();
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
+        ]),
+        "pw",
     );
 
     let evil = format!(

@@ -294,19 +294,7 @@ fn probes_a_server_through_each_door_and_fails_at_the_right_step() {
 fn probes_over_https_through_the_proxy_with_the_ca() {
     let dir = tempfile::tempdir().unwrap();
     let tls = tls::ca_signed(dir.path());
-    let server = SyncServer::start(&[
-        ("ROS_PROXY__HTTPS__ENABLE", "true"),
-        ("ROS_PROXY__HTTPS__LISTEN_ADDRESS", "127.0.0.1"),
-        ("ROS_PROXY__HTTPS__LISTEN_PORT", "0"),
-        (
-            "ROS_PROXY__HTTPS__CERTIFICATE_PATH",
-            tls.cert_path.to_str().unwrap(),
-        ),
-        (
-            "ROS_PROXY__HTTPS__PRIVATE_KEY_PATH",
-            tls.key_path.to_str().unwrap(),
-        ),
-    ]);
+    let server = SyncServer::start(&tls.https_proxy_env());
     let https = server.serving.listening.proxy_https.expect("HTTPS proxy");
     let url = format!("https://localhost:{}", https.port());
     let ca = dir.path().join("ca.pem");

@@ -95,23 +95,9 @@ fn a_tls_handshake_that_never_finishes_is_closed() {
     let dir = tempfile::tempdir().unwrap();
     let tls = support::tls::ca_signed(dir.path());
     let (_tmp, site) = init_site();
-    let serving = serve_site(
-        &site,
-        &[
-            ("ROS_NETWORK__HEADER_READ_TIMEOUT", "1"),
-            ("ROS_PROXY__HTTPS__ENABLE", "true"),
-            ("ROS_PROXY__HTTPS__LISTEN_ADDRESS", "127.0.0.1"),
-            ("ROS_PROXY__HTTPS__LISTEN_PORT", "0"),
-            (
-                "ROS_PROXY__HTTPS__CERTIFICATE_PATH",
-                tls.cert_path.to_str().unwrap(),
-            ),
-            (
-                "ROS_PROXY__HTTPS__PRIVATE_KEY_PATH",
-                tls.key_path.to_str().unwrap(),
-            ),
-        ],
-    );
+    let mut env = tls.https_proxy_env().to_vec();
+    env.push(("ROS_NETWORK__HEADER_READ_TIMEOUT", "1"));
+    let serving = serve_site(&site, &env);
     let at = serving.listening.proxy_https.unwrap();
     let mut silent = connect(at);
     let mut half_hello = connect(at);

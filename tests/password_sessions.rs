@@ -4,12 +4,9 @@
 
 use crate::support;
 
-use std::io::Write;
-use std::process::Stdio;
-
 use serde_json::json;
 use support::http::{serve_site, Api};
-use support::{init_site, ros};
+use support::{init_site, ros, run_ok_with_line};
 
 fn login(api: &Api, name: &str, password: &str) -> String {
     let body = json!({"provider": "password", "username": name, "password": password});
@@ -28,29 +25,20 @@ fn refresh(api: &Api, refresh: &str) -> u16 {
 }
 
 fn passwd(url: &str, token: &str, user: &str, password: &str, extra: &[&str]) {
-    let mut child = ros()
-        .args([
-            "user",
-            "passwd",
-            user,
-            "--password-stdin",
-            "--url",
-            url,
-            "--token",
-            token,
-        ])
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok_with_line(
+        ros()
+            .args([
+                "user",
+                "passwd",
+                user,
+                "--password-stdin",
+                "--url",
+                url,
+                "--token",
+                token,
+            ])
+            .args(extra),
+        password,
     );
 }
 

@@ -5,12 +5,9 @@
 
 use crate::support;
 
-use std::io::Write;
-use std::process::Stdio;
-
 use serde_json::{json, Value};
 use support::http::{serve_site, Answer, Api};
-use support::{init_site, ok_json, ros, run};
+use support::{init_site, ok_json, ros, run, run_ok_with_line};
 
 fn register(api: &Api, name: &str) -> Answer {
     let body =
@@ -104,19 +101,9 @@ fn bad_and_look_alike_usernames_are_refused_with_the_reason() {
 }
 
 fn add(root: &str, name: &str) {
-    let mut child = ros()
-        .args(["user", "add", name, "--password-stdin", "--root", root])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "pw").unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok_with_line(
+        ros().args(["user", "add", name, "--password-stdin", "--root", root]),
+        "pw",
     );
 }
 

@@ -93,14 +93,7 @@ impl AdminStore {
         user: &UserId,
         now: SystemTime,
     ) -> Result<usize, AdminError> {
-        let conn = self.conn();
-        require_user(&conn, user)?;
-        let ended = conn
-            .prepare_cached(
-                "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
-            )?
-            .execute(params![user, millis(now)])?;
-        Ok(ended)
+        self.end_sessions(user, None, now)
     }
 
     /// Ends every open session of `user` except `keep` (the one a password
@@ -111,12 +104,21 @@ impl AdminStore {
         keep: &SessionId,
         now: SystemTime,
     ) -> Result<usize, AdminError> {
+        self.end_sessions(user, Some(keep), now)
+    }
+
+    fn end_sessions(
+        &self,
+        user: &UserId,
+        keep: Option<&SessionId>,
+        now: SystemTime,
+    ) -> Result<usize, AdminError> {
         let conn = self.conn();
         require_user(&conn, user)?;
         let ended = conn
             .prepare_cached(
                 "UPDATE sessions SET revoked_at = ?2
-                 WHERE user_id = ?1 AND revoked_at IS NULL AND id <> ?3",
+                 WHERE user_id = ?1 AND revoked_at IS NULL AND (?3 IS NULL OR id <> ?3)",
             )?
             .execute(params![user, millis(now), keep])?;
         Ok(ended)
