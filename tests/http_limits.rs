@@ -128,12 +128,18 @@ fn connections_past_the_bound_are_refused_while_health_answers() {
         assert!(health.contains("\"status\":\"ok\""), "{health}");
 
         // With the few reserved connections taken as well, the next is closed at once.
-        let reserved: Vec<TcpStream> = (0..4).map(|_| connect(at)).collect();
+        let reserved: Vec<TcpStream> = (0..8).map(|_| connect(at)).collect();
         let mut beyond = connect(at);
         assert!(closed_by_server(&mut beyond), "{at}: past the reserve");
 
+        // Reserved connections that send nothing are closed soon (2 s).
+        for mut idle in reserved {
+            assert!(
+                closed_by_server(&mut idle),
+                "{at}: a reserved idle connection"
+            );
+        }
         // Closing the held connections frees their slots.
-        drop(reserved);
         drop(held);
         let mut freed = false;
         for _ in 0..100 {

@@ -1,12 +1,13 @@
 //! A connection's last activity, for `network.idle_timeout`: the socket is
-//! wrapped so that every byte read or written moves the clock. hyper closes an
-//! HTTP/1 connection that is slow to send a request head itself
-//! (`network.header_read_timeout`); this catches what it does not: a request
-//! body that stops arriving and HTTP/2 connections with nothing on them.
+//! wrapped so that every byte read or written moves the clock, and the first
+//! byte read is noted. hyper closes an HTTP/1 connection that is slow to send a
+//! request head itself (`network.header_read_timeout`); this catches what it
+//! does not: a connection that sends no byte at all, a request body that stops
+//! arriving and HTTP/2 connections with nothing on them.
 
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -19,6 +20,7 @@ use tokio::time::Instant;
 pub(super) struct Activity {
     start: Instant,
     last: Arc<AtomicU64>,
+    read: Arc<AtomicBool>,
 }
 
 impl Activity {
@@ -26,7 +28,17 @@ impl Activity {
         Activity {
             start: Instant::now(),
             last: Arc::new(AtomicU64::new(0)),
+            read: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    pub(super) fn started(&self) -> Instant {
+        self.start
+    }
+
+    /// Whether the peer has sent a byte yet.
+    pub(super) fn has_read(&self) -> bool {
+        self.read.load(Ordering::Relaxed)
     }
 
     fn touch(&self) {
@@ -62,6 +74,7 @@ impl<I: AsyncRead + Unpin> AsyncRead for Watched<I> {
         let polled = Pin::new(&mut self.io).poll_read(cx, buf);
         if buf.filled().len() > before {
             self.activity.touch();
+            self.activity.read.store(true, Ordering::Relaxed);
         }
         polled
     }

@@ -37,8 +37,11 @@ use super::activity::{Activity, Watched};
 use crate::config::ConnectionLimits;
 
 /// Connections let in past `network.max_connections` to ask `/health`; each is
-/// served one request at most within the header timeout.
-pub const HEALTH_RESERVE: usize = 4;
+/// served one request at most, whose head must arrive within
+/// [`HEALTH_HEADER_TIMEOUT`], so a client holding reserved connections idle
+/// must keep reopening them while a monitor gets its answer in between.
+pub const HEALTH_RESERVE: usize = 8;
+pub const HEALTH_HEADER_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Accept errors (out of descriptors, mostly) back off from this, doubling up
 /// to [`ACCEPT_BACKOFF_MAX`], instead of spinning.
@@ -95,13 +98,22 @@ fn busy() -> Response {
     .into_response()
 }
 
+/// The header timeout of a connection: shorter on a reserved one.
+fn header_timeout(limits: &ConnectionLimits, health_only: bool) -> Duration {
+    if health_only {
+        limits.header_read_timeout.min(HEALTH_HEADER_TIMEOUT)
+    } else {
+        limits.header_read_timeout
+    }
+}
+
 fn builder(limits: Option<&ConnectionLimits>, health_only: bool) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     if let Some(limits) = limits {
         builder
             .http1()
             .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_read_timeout)
+            .header_read_timeout(header_timeout(limits, health_only))
             .keep_alive(!health_only);
         builder.http2().timer(TokioTimer::new());
     }
@@ -163,7 +175,10 @@ pub(super) async fn serve(
         let connection = Connection {
             builder: if health_only { &health } else { &full }.clone(),
             watcher: graceful.watcher(),
-            idle_timeout: limits.map(|l| l.idle_timeout),
+            timeouts: limits.map(|l| Timeouts {
+                first_byte: header_timeout(&l, health_only),
+                idle: l.idle_timeout,
+            }),
             peer,
             router: router.clone(),
             health_only,
@@ -198,11 +213,31 @@ pub(super) async fn serve(
     graceful.shutdown().await;
 }
 
+/// When a guarded connection is closed for saying nothing. hyper's own header
+/// timeout starts only once hyper-util has read enough to tell HTTP/1 from
+/// HTTP/2, so a connection that sends no byte at all is timed here.
+#[derive(Debug, Clone, Copy)]
+struct Timeouts {
+    first_byte: Duration,
+    idle: Duration,
+}
+
+impl Timeouts {
+    fn deadline(&self, activity: &Activity) -> tokio::time::Instant {
+        let idle = activity.deadline(self.idle);
+        if activity.has_read() {
+            idle
+        } else {
+            idle.min(activity.started() + self.first_byte)
+        }
+    }
+}
+
 /// What serving one accepted connection needs.
 struct Connection {
     builder: auto::Builder<TokioExecutor>,
     watcher: Watcher,
-    idle_timeout: Option<Duration>,
+    timeouts: Option<Timeouts>,
     peer: SocketAddr,
     router: Router,
     health_only: bool,
@@ -216,7 +251,7 @@ impl Connection {
         let Connection {
             builder,
             watcher,
-            idle_timeout,
+            timeouts,
             peer,
             router,
             health_only,
@@ -243,14 +278,15 @@ impl Connection {
             .into_owned();
         let conn = watcher.watch(conn);
         tokio::pin!(conn);
-        let ended = match idle_timeout {
+        let ended = match timeouts {
             None => conn.await,
-            Some(idle) => loop {
+            Some(timeouts) => loop {
+                let deadline = timeouts.deadline(&activity);
                 tokio::select! {
                     ended = &mut conn => break ended,
-                    _ = tokio::time::sleep_until(activity.deadline(idle)) => {
-                        if tokio::time::Instant::now() >= activity.deadline(idle) {
-                            tracing::debug!(%peer, "connection idle; closing it");
+                    _ = tokio::time::sleep_until(deadline) => {
+                        if tokio::time::Instant::now() >= timeouts.deadline(&activity) {
+                            tracing::debug!(%peer, "connection silent or idle; closing it");
                             return;
                         }
                     }

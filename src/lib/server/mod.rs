@@ -90,6 +90,25 @@ fn log_capacity(config: &Config) {
                     "sync connection capacity"
                 );
             }
+            // The http listeners' bound only keeps /health answerable while the
+            // descriptors it allows are really there.
+            let listeners = 1
+                + u64::from(config.proxy.http.is_some())
+                + u64::from(config.proxy.https.is_some());
+            let per_listener =
+                config.network.limits.max_connections as u64 + listener::HEALTH_RESERVE as u64;
+            let left = connections.saturating_sub(limit);
+            if left < listeners * per_listener {
+                tracing::warn!(
+                    open_files = files.soft,
+                    left,
+                    wanted = listeners * per_listener,
+                    "the open-files limit leaves fewer descriptors than network.max_connections \
+                     allows on every http and proxy listener after sync.max_connections; when \
+                     they run out, new connections (and /health) wait; lower \
+                     network.max_connections or raise the hard limit"
+                );
+            }
         }
         Err(e) => tracing::warn!(error = %e, "cannot raise the open-files limit"),
     }
