@@ -184,7 +184,7 @@ pub(super) async fn serve(
             health_only,
         };
         let tls = tls.clone();
-        let handshake_timeout = limits.map(|l| l.header_read_timeout);
+        let handshake_timeout = limits.map(|l| header_timeout(&l, health_only));
         tokio::spawn(async move {
             let _admission = admission;
             match tls {
