@@ -8,28 +8,25 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+
 /// The most characters a table cell shows; longer ones end in `…`. A Realm path
 /// or a username this long is already unreadable in a table, and the JSON output
 /// holds it whole.
 pub const MAX_CELL_CHARS: usize = 100;
 
-/// Invisible characters that reorder or hide text (bidirectional overrides and
-/// isolates, zero-width characters, line and paragraph separators, the BOM), so
-/// that what is shown is not what is stored.
-fn is_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}'
-            | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{2069}'
-            | '\u{FEFF}'
-    )
-}
-
-/// Characters shown escaped: C0 and C1 controls, DEL, and the format
-/// characters above. `keep` lets plain text keep its own line structure.
+/// Characters shown escaped: controls (C0, DEL, C1), invisible format
+/// characters that reorder or hide text (bidirectional overrides, zero-width
+/// characters, the BOM) and the line and paragraph separators. `keep` lets plain
+/// text keep its own line structure.
 fn unsafe_char(c: char, keep: &[char]) -> bool {
-    (c.is_control() || is_format(c)) && !keep.contains(&c)
+    matches!(
+        c.general_category(),
+        GeneralCategory::Control
+            | GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    ) && !keep.contains(&c)
 }
 
 fn escape_keeping<'a>(text: &'a str, keep: &[char]) -> Cow<'a, str> {
@@ -76,6 +73,7 @@ mod tests {
         assert_eq!(escape("\u{1b}]0;owned\u{7}"), "\\u{1b}]0;owned\\u{7}");
         assert_eq!(escape("a\u{7f}b\u{9b}c"), "a\\u{7f}b\\u{9b}c");
         assert_eq!(escape("rtl\u{202e}gnp.exe"), "rtl\\u{202e}gnp.exe");
+        assert_eq!(escape("soft\u{ad}hyphen"), "soft\\u{ad}hyphen");
         assert_eq!(escape("two\nlines\tkept"), "two\nlines\tkept");
         assert!(matches!(escape("plain Åsa"), Cow::Borrowed("plain Åsa")));
     }
