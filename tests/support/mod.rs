@@ -28,9 +28,8 @@ pub fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("running ros")
 }
 
-/// Runs `cmd` with `line` and a newline on its standard input (a password for
-/// `--password-stdin`); panics with its stderr unless it succeeds.
-pub fn run_ok_with_line(cmd: &mut Command, line: &str) -> Output {
+/// Runs `cmd` with `input` on its standard input.
+pub fn run_with_input(cmd: &mut Command, input: &str) -> Output {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = cmd
@@ -40,9 +39,15 @@ pub fn run_ok_with_line(cmd: &mut Command, line: &str) -> Output {
         .spawn()
         .expect("running ros");
     if let Some(mut stdin) = child.stdin.take() {
-        writeln!(stdin, "{line}").expect("writing to ros");
+        stdin.write_all(input.as_bytes()).expect("writing to ros");
     }
-    let out = child.wait_with_output().expect("running ros");
+    child.wait_with_output().expect("running ros")
+}
+
+/// Runs `cmd` with `line` and a newline on its standard input (a password for
+/// `--password-stdin`); panics with its stderr unless it succeeds.
+pub fn run_ok_with_line(cmd: &mut Command, line: &str) -> Output {
+    let out = run_with_input(cmd, &format!("{line}\n"));
     assert!(
         out.status.success(),
         "{}",
