@@ -11,7 +11,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use support::http::serve_site;
+use support::http::{serve_site, serve_site_command};
 use support::init_site;
 
 /// Far longer than any configured timeout here: reaching it means "not closed".
@@ -42,7 +42,15 @@ fn closed_by_server(stream: &mut TcpStream) -> bool {
 
 /// One request with `Connection: close`; the whole answer.
 fn request(at: SocketAddr, path: &str) -> String {
-    let mut stream = connect(at);
+    request_within(at, path, MARGIN)
+}
+
+/// As [`request`], giving up (with what arrived) after `wait` without a byte.
+fn request_within(at: SocketAddr, path: &str, wait: Duration) -> String {
+    let Ok(mut stream) = TcpStream::connect_timeout(&at, wait) else {
+        return String::new();
+    };
+    stream.set_read_timeout(Some(wait)).unwrap();
     write!(
         stream,
         "GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
@@ -151,4 +159,46 @@ fn connections_past_the_bound_are_refused_while_health_answers() {
         }
         assert!(freed, "{at}: slots were not given back");
     }
+}
+
+/// The attack: more idle connections than the server has descriptors.
+/// With the bound below the open-files limit, connections past it are closed
+/// at once instead of exhausting descriptors, so `/health` on a new connection
+/// still answers (after at most a few tries while the reserved connections are
+/// taken), long before the header timeout would free anything.
+#[test]
+fn idle_connections_beyond_the_descriptor_limit_leave_health_answerable() {
+    use nix::sys::resource::{setrlimit, Resource};
+    use std::os::unix::process::CommandExt;
+
+    let (_tmp, site) = init_site();
+    let mut cmd = serve_site_command(
+        &site,
+        &[
+            ("ROS_NETWORK__MAX_CONNECTIONS", "100"),
+            ("ROS_NETWORK__HEADER_READ_TIMEOUT", "120"),
+            ("ROS_NETWORK__IDLE_TIMEOUT", "120"),
+        ],
+    );
+    // SAFETY: setrlimit is async-signal-safe, so it may run between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| setrlimit(Resource::RLIMIT_NOFILE, 200, 200).map_err(std::io::Error::from));
+    }
+    let serving = support::server::start(cmd);
+    let at = serving.listening.http;
+    let idle: Vec<TcpStream> = (0..300).map(|_| connect(at)).collect();
+    // Every try gives up after a second or two, and all of them end well before
+    // the idle connections' 120 s timeouts: only the bound can let one in.
+    let mut answered = None;
+    for _ in 0..15 {
+        let health = request_within(at, "/health", Duration::from_secs(1));
+        if health.starts_with("HTTP/1.1 200") {
+            answered = Some(health);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let health = answered.expect("/health never answered past the bound");
+    assert!(health.contains("\"status\":\"ok\""), "{health}");
+    drop(idle);
 }
