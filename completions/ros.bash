@@ -2746,7 +2746,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__user__subcmd__passwd)
-            opts="-h --password-stdin --format --url --token --root --data-root --config --help"
+            opts="-h --password-stdin --keep-sessions --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

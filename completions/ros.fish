@@ -127,7 +127,7 @@ complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcom
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "show" -d 'Show one user'
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "add" -d 'Create a user who logs in with USER as username and a password'
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "remove" -d 'Remove a user (its Realms are kept)'
-complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "passwd" -d 'Set a user\'s password'
+complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "passwd" -d 'Set a user\'s password; this ends every session of the user unless `--keep-sessions`'
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "grant-admin" -d 'Make a user an admin'
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "revoke-admin" -d 'Take admin rights from a user'
 complete -c ros -n "__fish_ros_using_subcommand user; and not __fish_seen_subcommand_from list show add remove passwd grant-admin revoke-admin disable enable help" -f -a "disable" -d 'Disable a user: no logins, every token refused'
@@ -171,6 +171,7 @@ complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l password-stdin -d 'Read the password from standard input (one line) instead of asking'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -l keep-sessions -d 'Keep the user\'s sessions: by default the change logs them out everywhere, so a stolen refresh token stops working'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from grant-admin" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
@@ -204,7 +205,7 @@ complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one user'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a user who logs in with USER as username and a password'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a user (its Realms are kept)'
-complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Set a user\'s password'
+complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Set a user\'s password; this ends every session of the user unless `--keep-sessions`'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "grant-admin" -d 'Make a user an admin'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "revoke-admin" -d 'Take admin rights from a user'
 complete -c ros -n "__fish_ros_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable a user: no logins, every token refused'
@@ -368,7 +369,7 @@ complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "show" -d 'Show one user'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a user who logs in with USER as username and a password'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "remove" -d 'Remove a user (its Realms are kept)'
-complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "passwd" -d 'Set a user\'s password'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "passwd" -d 'Set a user\'s password; this ends every session of the user unless `--keep-sessions`'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "grant-admin" -d 'Make a user an admin'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "revoke-admin" -d 'Take admin rights from a user'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "disable" -d 'Disable a user: no logins, every token refused'

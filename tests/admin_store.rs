@@ -155,13 +155,14 @@ fn users_are_found_by_id_and_by_account() {
         store
             .find_by_account("password", "bob@example.com")
             .unwrap(),
-        Some(created)
+        Some(created.clone())
     );
+    // Usernames differing only in case are one name (docs/cli-json.md).
     assert_eq!(
         store
             .find_by_account("password", "BOB@example.com")
             .unwrap(),
-        None
+        Some(created)
     );
     assert_eq!(store.find_user(&UserId::generate(at(T0))).unwrap(), None);
 }

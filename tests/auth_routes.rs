@@ -154,6 +154,13 @@ fn account_routes_check_their_caller_and_answer_as_documented() {
         200
     );
     assert_eq!(login("alice", "pw3"), 200);
+    // An admin's change ended alice's sessions; she logs in again.
+    assert_eq!(
+        code(&api.call("GET", BY_ID, &format!("/auth/users/{alice}"), alice_t, None)),
+        (401, 611)
+    );
+    let (_, alice_token) = register(&api, "alice", "pw3");
+    let alice_t = Some(alice_token.as_str());
     let no_data = api.call_invalid(
         "PUT",
         PASSWORD,

@@ -8,7 +8,7 @@ use std::process::Output;
 use serde_json::{json, Value};
 
 use crate::support::sync_server::SyncServer;
-use crate::support::{ros, run, tls};
+use crate::support::{ros, run, run_with_input, tls};
 
 pub(crate) fn probe(args: &[&str]) -> Output {
     run(ros().arg("probe").args(args))
@@ -71,24 +71,6 @@ pub(crate) fn assert_failed(out: &Output, step: &str, code_: u64, name: &str) {
         line.contains(&format!("{step} failed: {code_} {name}")),
         "{line}"
     );
-}
-
-fn with_stdin(cmd: &mut std::process::Command, input: &str) -> Output {
-    use std::io::Write as _;
-    use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running ros");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 fn http_call(server: &SyncServer, path: &str, token: Option<&str>, body: Value) -> Value {
@@ -190,7 +172,7 @@ fn probes_a_server_through_each_door_and_fails_at_the_right_step() {
     // too) and probes a Realm of their own.
     register(&server, "carol");
     for (password, exit) in [("pw", 0), ("wrong", 1)] {
-        let out = with_stdin(
+        let out = run_with_input(
             ros().args([
                 "probe",
                 &proxy,
@@ -297,19 +279,7 @@ fn probes_a_server_through_each_door_and_fails_at_the_right_step() {
 fn probes_over_https_through_the_proxy_with_the_ca() {
     let dir = tempfile::tempdir().unwrap();
     let tls = tls::ca_signed(dir.path());
-    let server = SyncServer::start(&[
-        ("ROS_PROXY__HTTPS__ENABLE", "true"),
-        ("ROS_PROXY__HTTPS__LISTEN_ADDRESS", "127.0.0.1"),
-        ("ROS_PROXY__HTTPS__LISTEN_PORT", "0"),
-        (
-            "ROS_PROXY__HTTPS__CERTIFICATE_PATH",
-            tls.cert_path.to_str().unwrap(),
-        ),
-        (
-            "ROS_PROXY__HTTPS__PRIVATE_KEY_PATH",
-            tls.key_path.to_str().unwrap(),
-        ),
-    ]);
+    let server = SyncServer::start(&tls.https_proxy_env());
     let https = server.serving.listening.proxy_https.expect("HTTPS proxy");
     let url = format!("https://localhost:{}", https.port());
     let ca = dir.path().join("ca.pem");

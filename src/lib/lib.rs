@@ -22,4 +22,5 @@ pub mod realm_id;
 pub mod root;
 pub mod server;
 pub mod sync;
+pub mod terminal;
 pub mod token;

@@ -123,6 +123,33 @@ pub fn all() -> Vec<Case> {
         ),
         Case {
             env: vec![
+                ("ROS_NETWORK__HEADER_READ_TIMEOUT", "2"),
+                ("ROS_NETWORK__IDLE_TIMEOUT", "0"),
+                ("ROS_NETWORK__MAX_CONNECTIONS", "64"),
+            ],
+            ..case(
+                "network_connection_limits_from_the_environment",
+                &base(),
+                1,
+                vec![
+                    e(
+                        "invalid-duration",
+                        "`network.idle_timeout`: `0` is not a positive duration",
+                        Env("ROS_NETWORK__IDLE_TIMEOUT"),
+                    )
+                    .hint("write seconds (600) or a number with s, m, h or d (10m, 30d)"),
+                    w(
+                        "short-header-timeout",
+                        "`network.header_read_timeout` is 2 s, less than 5 s: clients on slow \
+                         networks may not get a request head (or a TLS handshake) through in time",
+                        Env("ROS_NETWORK__HEADER_READ_TIMEOUT"),
+                    )
+                    .hint("use 5 or more, or leave it out for the default, 30"),
+                ],
+            )
+        },
+        Case {
+            env: vec![
                 ("ROS_SYNC__MAX_MESSAGE_SIZE", "1024"),
                 ("ROS_SYNC__MAX_PROTOCOL_VERSION", "6"),
                 ("ROS_SYNC__MAX_DOWNLOAD", "1"),

@@ -15,6 +15,11 @@ use super::server::{self, Running};
 /// `ros serve` on `site` (made by `ros init`) with every port 0 on loopback, a
 /// JSON log, and `env` on top.
 pub fn serve_site(site: &Path, env: &[(&str, &str)]) -> Running {
+    server::start(serve_site_command(site, env))
+}
+
+/// The command [`serve_site`] runs, for a test that changes it further.
+pub fn serve_site_command(site: &Path, env: &[(&str, &str)]) -> std::process::Command {
     let mut cmd = super::ros();
     cmd.arg("serve")
         .arg("--config")
@@ -26,7 +31,7 @@ pub fn serve_site(site: &Path, env: &[(&str, &str)]) -> Running {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    server::start(cmd)
+    cmd
 }
 
 #[derive(Debug)]

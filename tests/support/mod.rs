@@ -29,6 +29,34 @@ pub fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("running ros")
 }
 
+/// Runs `cmd` with `input` on its standard input.
+pub fn run_with_input(cmd: &mut Command, input: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running ros");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("writing to ros");
+    }
+    child.wait_with_output().expect("running ros")
+}
+
+/// Runs `cmd` with `line` and a newline on its standard input (a password for
+/// `--password-stdin`); panics with its stderr unless it succeeds.
+pub fn run_ok_with_line(cmd: &mut Command, line: &str) -> Output {
+    let out = run_with_input(cmd, &format!("{line}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// `ros init DIR` in a fresh temporary directory; returns (tempdir guard, DIR).
 pub fn init_site() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();

@@ -10,6 +10,26 @@ pub struct TestTls {
     pub key_path: PathBuf,
 }
 
+impl TestTls {
+    /// The environment that turns on the HTTPS proxy on loopback, any port,
+    /// with this certificate.
+    pub fn https_proxy_env(&self) -> [(&'static str, &str); 5] {
+        [
+            ("ROS_PROXY__HTTPS__ENABLE", "true"),
+            ("ROS_PROXY__HTTPS__LISTEN_ADDRESS", "127.0.0.1"),
+            ("ROS_PROXY__HTTPS__LISTEN_PORT", "0"),
+            (
+                "ROS_PROXY__HTTPS__CERTIFICATE_PATH",
+                self.cert_path.to_str().expect("a UTF-8 temporary path"),
+            ),
+            (
+                "ROS_PROXY__HTTPS__PRIVATE_KEY_PATH",
+                self.key_path.to_str().expect("a UTF-8 temporary path"),
+            ),
+        ]
+    }
+}
+
 /// Writes `server.crt` (for `localhost` and 127.0.0.1, signed by a fresh CA) and
 /// `server.key` into `dir`.
 pub fn ca_signed(dir: &Path) -> TestTls {

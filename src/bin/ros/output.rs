@@ -14,6 +14,7 @@ use ros::admin::sharing::json::{
     AcceptedJson, ChangeJson, OfferJson, PermissionJson, PermissionListJson, RealmDetailsJson,
     RealmJson, RevokedJson,
 };
+use ros::terminal::{cell, escape};
 use serde::Serialize;
 
 /// `--format`: the same two values for every command that has one.
@@ -30,20 +31,28 @@ pub enum Format {
 
 /// Writes a line to standard output. A closed pipe (`ros ... | head`) is not an
 /// error worth a panic: the reader has what it wanted.
+/// Control characters in it are shown escaped ([`ros::terminal::escape`]).
 fn print(text: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stdout().lock(), "{text}");
+    let _ = writeln!(std::io::stdout().lock(), "{}", escape(text));
 }
 
 /// Writes `text` to standard output as it is (it ends its own lines).
 fn print_raw(text: &str) {
     use std::io::Write;
-    let _ = write!(std::io::stdout().lock(), "{text}");
+    let _ = write!(std::io::stdout().lock(), "{}", escape(text));
+}
+
+/// Writes a line as it is: JSON (serde_json already escapes every control
+/// character) and tables, whose cells are escaped and whose own styling is not.
+fn print_exact(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 /// A remark of `ros <command>` on standard error, beside its result.
 pub fn note(command: &str, text: &str) {
-    eprintln!("ros {command}: {text}");
+    eprintln!("ros {command}: {}", escape(text));
 }
 
 /// The one line of a failed command (`ros <command>: <message>`) and its hints.
@@ -58,19 +67,20 @@ pub fn error(command: &str, error: &crate::error::CliError) {
                 message = format!("{message}: {cause}");
             }
         }
+        let message = escape(&message);
         match command {
             "" => eprintln!("ros: {message}"),
             _ => eprintln!("ros {command}: {message}"),
         }
     }
     for hint in &error.hints {
-        eprintln!("  hint: {hint}");
+        eprintln!("  hint: {}", escape(hint));
     }
 }
 
 pub fn json<T: Serialize + ?Sized>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => print(&text),
+        Ok(text) => print_exact(&text),
         Err(e) => eprintln!("ros: cannot write JSON: {e}"),
     }
 }
@@ -83,9 +93,9 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>) {
     }
     table.set_header(header.to_vec());
     for row in rows {
-        table.add_row(row);
+        table.add_row(row.iter().map(|c| cell(c)).collect::<Vec<_>>());
     }
-    print(&table.to_string());
+    print_exact(&table.to_string());
 }
 
 fn yes_no(b: bool) -> String {
@@ -322,7 +332,7 @@ pub fn realm(format: Format, details: &RealmDetailsJson) {
 /// `ros check-configuration`: every finding and the verdict.
 pub fn config_report(format: Format, report: &ros::config::Report) {
     match format {
-        Format::Json => print(&format!("{:#}", ros::config::render_json(report))),
+        Format::Json => print_exact(&format!("{:#}", ros::config::render_json(report))),
         Format::Table => print_raw(&ros::config::render_text(report)),
     }
 }
@@ -333,13 +343,13 @@ pub fn config_findings(report: &ros::config::Report) {
     for finding in report.findings() {
         ros::config::finding_text(report, finding, &mut text);
     }
-    eprint!("{text}");
+    eprint!("{}", escape(&text));
 }
 
 /// `ros changeset decode`: the instructions, one a line, or their JSON.
 pub fn changeset(format: Format, changeset: &ros::changeset::Changeset) {
     match format {
-        Format::Json => print(&format!("{:#}", ros::changeset::render::to_json(changeset))),
+        Format::Json => print_exact(&format!("{:#}", ros::changeset::render::to_json(changeset))),
         Format::Table => print_raw(&ros::changeset::render::to_text(changeset)),
     }
 }

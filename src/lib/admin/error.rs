@@ -71,6 +71,10 @@ pub enum AdminError {
     EmptyProvider,
     #[error("a username cannot be empty")]
     EmptyUsername,
+    #[error(transparent)]
+    InvalidUsername(#[from] super::usernames::UsernameError),
+    #[error("the username {name:?} looks like the existing username {existing:?} (usernames that differ only in case or in character width are one name)")]
+    LookAlike { name: String, existing: String },
     #[error("a password cannot be empty")]
     EmptyPassword,
     #[error("the default admin password is empty; set ROS_DEFAULT_PASSWORD to a non-empty password to have the realm-admin account created")]

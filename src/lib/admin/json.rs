@@ -32,6 +32,11 @@ pub struct UserJson {
     pub created_at: String,
     pub accounts: Vec<AccountJson>,
     pub metadata: Vec<MetadataJson>,
+    /// Present (and true) only when the username looks like another user's: two
+    /// accounts made before usernames were checked, reported for an operator to
+    /// resolve, never merged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lookalike_username: bool,
 }
 
 impl UserJson {
@@ -67,6 +72,7 @@ impl From<&User> for UserJson {
                     value: value.clone(),
                 })
                 .collect(),
+            lookalike_username: user.lookalike_username,
         }
     }
 }

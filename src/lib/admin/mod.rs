@@ -20,6 +20,7 @@ mod schema;
 mod sessions;
 pub mod sharing;
 mod store;
+pub mod usernames;
 mod users;
 
 pub use access::{Rights, Subject};

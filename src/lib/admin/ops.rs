@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use super::error::{AdminError, Missing};
 use super::store::AdminStore;
 use super::users::{NewUser, Page, User, MAX_PAGE_SIZE, PASSWORD_PROVIDER};
-use crate::token::UserId;
+use crate::token::{SessionId, UserId};
 
 /// Finds a user named the way operators name them: a user id, else a username of
 /// the password provider. An id wins when a username looks like another user's id.
@@ -82,14 +82,46 @@ pub fn update_user(
 }
 
 /// Sets a new password and returns the user.
+/// Which of a user's sessions (logins, and so refresh tokens) a password change
+/// ends: a stolen refresh token must not outlive the password it was bought with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndSessions {
+    /// An administrator's reset: every session.
+    All,
+    /// The user's own change: every session but the one it was made from.
+    AllBut(SessionId),
+    /// `ros user passwd --keep-sessions`: none, on purpose.
+    None,
+}
+
+/// Sets the password of a user with a password account, ending the sessions
+/// `ending` names first.
 pub fn change_password(
     store: &AdminStore,
     id: &UserId,
     password: &str,
+    ending: EndSessions,
     now: SystemTime,
 ) -> Result<User, AdminError> {
     if password.is_empty() {
         return Err(AdminError::EmptyPassword);
+    }
+    let user = store
+        .find_user(id)?
+        .ok_or(AdminError::NotFound(Missing::User(*id)))?;
+    if user.username().is_none() {
+        return Err(AdminError::NoPasswordAccount(*id));
+    }
+    // Sessions end before the password changes: a crash in between leaves the
+    // old password with no old sessions, never old sessions beside a new password.
+    match ending {
+        EndSessions::All => {
+            store.revoke_user_sessions(id, now)?;
+        }
+        EndSessions::AllBut(keep) => {
+            store.revoke_other_sessions(id, &keep, now)?;
+        }
+        EndSessions::None => {}
     }
     store.set_password(id, password, now)?;
     store
@@ -162,8 +194,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = store(dir.path());
         let alice = add(&store, "alice");
-        // A username that is another user's id: the id wins.
-        let impostor = add(&store, &alice.id.to_string());
+        // A username that is another user's id is refused now; one stored
+        // before that rule existed loses to the id.
+        let new = NewPasswordUser {
+            username: alice.id.to_string(),
+            password: "pw".into(),
+            is_admin: false,
+        };
+        assert!(matches!(
+            add_user(&store, new, SystemTime::now()),
+            Err(AdminError::InvalidUsername(_))
+        ));
+        let impostor = add(&store, "impostor");
+        store
+            .conn()
+            .execute(
+                "UPDATE accounts SET provider_id = ?1 WHERE provider_id = 'impostor'",
+                [alice.id.to_string()],
+            )
+            .unwrap();
         assert_eq!(
             resolve_user(&store, &alice.id.to_string()).unwrap().id,
             alice.id
@@ -177,6 +226,33 @@ mod tests {
             resolve_user(&store, "nobody"),
             Err(AdminError::NotFound(Missing::Account { .. }))
         ));
+    }
+
+    #[test]
+    fn a_password_change_ends_the_sessions_it_is_told_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let now = SystemTime::now();
+        let carol = add(&store, "carol");
+        let open = |n: usize| -> Vec<_> {
+            (0..n)
+                .map(|_| store.create_session(&carol.id, now).unwrap().id)
+                .collect()
+        };
+        let active = |ids: &[SessionId]| -> Vec<bool> {
+            ids.iter()
+                .map(|id| store.is_session_active(id).unwrap())
+                .collect()
+        };
+        let first = open(3);
+        change_password(&store, &carol.id, "pw2", EndSessions::AllBut(first[1]), now).unwrap();
+        assert_eq!(active(&first), [false, true, false]);
+        let second = open(1);
+        change_password(&store, &carol.id, "pw3", EndSessions::None, now).unwrap();
+        assert_eq!(active(&second), [true]);
+        change_password(&store, &carol.id, "pw4", EndSessions::All, now).unwrap();
+        assert_eq!(active(&[first[1], second[0]]), [false, false]);
+        assert!(store.verify_password("carol", "pw4").is_ok());
     }
 
     #[test]
@@ -199,7 +275,7 @@ mod tests {
         ));
         let bob = add(&store, "bob");
         assert!(matches!(
-            change_password(&store, &bob.id, "", now),
+            change_password(&store, &bob.id, "", EndSessions::All, now),
             Err(AdminError::EmptyPassword)
         ));
         store.create_session(&bob.id, now).unwrap();

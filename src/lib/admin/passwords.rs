@@ -10,7 +10,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::error::{AdminError, Taken};
 use super::store::{millis, AdminStore};
-use super::users::{require_user, NewUser, User, PASSWORD_PROVIDER};
+use super::users::{account_owner, require_user, Account, NewUser, User, PASSWORD_PROVIDER};
 use crate::token::UserId;
 
 /// The original's auto-created admin account (docs/original-server.md §4).
@@ -133,17 +133,18 @@ impl AdminStore {
     /// Unknown users and wrong passwords give the same `InvalidCredentials`; a
     /// disabled user with the right password gets `UserDisabled`.
     pub fn verify_password(&self, username: &str, password: &str) -> Result<User, AdminError> {
-        let found: Option<(UserId, Option<String>)> = self
-            .conn()
-            .prepare_cached(
-                "SELECT a.user_id, p.phc FROM accounts a
-                 LEFT JOIN password_credentials p ON p.user_id = a.user_id
-                 WHERE a.provider = ?1 AND a.provider_id = ?2",
-            )?
-            .query_row(params![PASSWORD_PROVIDER, username], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
+        let found: Option<(UserId, Option<String>)> = {
+            let conn = self.conn();
+            match account_owner(&conn, &Account::password(username))? {
+                None => None,
+                Some(id) => Some((
+                    id,
+                    conn.prepare_cached("SELECT phc FROM password_credentials WHERE user_id = ?1")?
+                        .query_row([id], |r| r.get(0))
+                        .optional()?,
+                )),
+            }
+        };
         let Some((id, Some(phc))) = found else {
             password_matches(password, self.dummy_hash()?)?;
             return Err(AdminError::InvalidCredentials);

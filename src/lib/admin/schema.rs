@@ -117,6 +117,14 @@ CREATE TABLE offer_acceptances (
 ) STRICT, WITHOUT ROWID;
 ";
 
+/// Look-alike usernames (docs/cli-json.md, "Usernames"): each password account's
+/// [`username_key`](super::usernames::username_key). Not unique, since names
+/// made before this version may share one; the store fills it for them on open.
+const V3_USERNAME_KEYS: &str = "
+ALTER TABLE accounts ADD COLUMN name_key TEXT;
+CREATE INDEX accounts_by_name_key ON accounts(provider, name_key);
+";
+
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -125,6 +133,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 2,
         sql: V2_REALMS_PERMISSIONS_OFFERS,
+    },
+    Migration {
+        version: 3,
+        sql: V3_USERNAME_KEYS,
     },
 ];
 

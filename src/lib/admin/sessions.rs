@@ -93,13 +93,34 @@ impl AdminStore {
         user: &UserId,
         now: SystemTime,
     ) -> Result<usize, AdminError> {
+        self.end_sessions(user, None, now)
+    }
+
+    /// Ends every open session of `user` except `keep` (the one a password
+    /// change came from); returns how many.
+    pub fn revoke_other_sessions(
+        &self,
+        user: &UserId,
+        keep: &SessionId,
+        now: SystemTime,
+    ) -> Result<usize, AdminError> {
+        self.end_sessions(user, Some(keep), now)
+    }
+
+    fn end_sessions(
+        &self,
+        user: &UserId,
+        keep: Option<&SessionId>,
+        now: SystemTime,
+    ) -> Result<usize, AdminError> {
         let conn = self.conn();
         require_user(&conn, user)?;
         let ended = conn
             .prepare_cached(
-                "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+                "UPDATE sessions SET revoked_at = ?2
+                 WHERE user_id = ?1 AND revoked_at IS NULL AND (?3 IS NULL OR id <> ?3)",
             )?
-            .execute(params![user, millis(now)])?;
+            .execute(params![user, millis(now), keep])?;
         Ok(ended)
     }
 

@@ -103,6 +103,7 @@ impl AdminStore {
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(open_err)?;
         migrate(&mut conn, path)?;
+        super::users::fill_name_keys(&conn)?;
         Ok(AdminStore {
             conn: Mutex::new(conn),
             path: path.to_path_buf(),

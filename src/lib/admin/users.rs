@@ -9,6 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use super::error::{AdminError, Missing, Taken};
 use super::passwords::hash_password;
 use super::store::{millis, time, AdminStore};
+use super::usernames::{normalize_username, username_key};
 use crate::token::UserId;
 
 /// The provider whose accounts carry a username (their `provider_id`) and a password.
@@ -56,6 +57,9 @@ pub struct User {
     /// Sorted by provider, then provider id.
     pub accounts: Vec<Account>,
     pub metadata: BTreeMap<String, String>,
+    /// Its username looks like another user's (made before usernames were
+    /// checked); reported, never merged.
+    pub lookalike_username: bool,
 }
 
 impl User {
@@ -156,6 +160,13 @@ pub(crate) fn load_user(conn: &Connection, id: &UserId) -> Result<Option<User>, 
         .prepare_cached("SELECT key, value FROM user_metadata WHERE user_id = ?1")?
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
+    let lookalike_username = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM accounts a JOIN accounts b
+               ON b.provider = a.provider AND b.name_key = a.name_key AND b.user_id <> a.user_id
+             WHERE a.user_id = ?1 AND a.provider = ?2)",
+        )?
+        .query_row(params![id, PASSWORD_PROVIDER], |r| r.get(0))?;
     Ok(Some(User {
         id: *id,
         created_at: time(created),
@@ -163,6 +174,7 @@ pub(crate) fn load_user(conn: &Connection, id: &UserId) -> Result<Option<User>, 
         disabled,
         accounts,
         metadata,
+        lookalike_username,
     }))
 }
 
@@ -170,11 +182,62 @@ pub(crate) fn require_user(conn: &Connection, id: &UserId) -> Result<User, Admin
     load_user(conn, id)?.ok_or(AdminError::NotFound(Missing::User(*id)))
 }
 
-fn account_owner(conn: &Connection, account: &Account) -> Result<Option<UserId>, AdminError> {
+fn exact_owner(conn: &Connection, provider: &str, id: &str) -> Result<Option<UserId>, AdminError> {
     Ok(conn
         .prepare_cached("SELECT user_id FROM accounts WHERE provider = ?1 AND provider_id = ?2")?
-        .query_row(params![account.provider, account.provider_id], |r| r.get(0))
+        .query_row(params![provider, id], |r| r.get(0))
         .optional()?)
+}
+
+/// The password accounts whose username looks like `name`: (username, user).
+fn lookalikes(conn: &Connection, name: &str) -> Result<Vec<(String, UserId)>, AdminError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT provider_id, user_id FROM accounts WHERE provider = ?1 AND name_key = ?2",
+        )?
+        .query_map(params![PASSWORD_PROVIDER, username_key(name)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<Result<_, _>>()?)
+}
+
+/// The owner of an account. A username is looked up as typed in NFC, else by
+/// its look-alike key when exactly one account has it, so `Alice` logs in as
+/// `alice`; a name that could never be stored finds nobody.
+pub(crate) fn account_owner(
+    conn: &Connection,
+    account: &Account,
+) -> Result<Option<UserId>, AdminError> {
+    if account.provider != PASSWORD_PROVIDER {
+        return exact_owner(conn, &account.provider, &account.provider_id);
+    }
+    let Ok(name) = normalize_username(&account.provider_id) else {
+        return Ok(None);
+    };
+    if let Some(owner) = exact_owner(conn, PASSWORD_PROVIDER, &name)? {
+        return Ok(Some(owner));
+    }
+    match lookalikes(conn, &name)?.as_slice() {
+        [(_, owner)] => Ok(Some(*owner)),
+        _ => Ok(None),
+    }
+}
+
+/// Fills the look-alike key of password accounts made before it existed.
+pub(crate) fn fill_name_keys(conn: &Connection) -> Result<(), AdminError> {
+    let names: Vec<String> = conn
+        .prepare_cached(
+            "SELECT provider_id FROM accounts WHERE provider = ?1 AND name_key IS NULL",
+        )?
+        .query_map([PASSWORD_PROVIDER], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for name in names {
+        conn.prepare_cached(
+            "UPDATE accounts SET name_key = ?3 WHERE provider = ?1 AND provider_id = ?2",
+        )?
+        .execute(params![PASSWORD_PROVIDER, name, username_key(&name)])?;
+    }
+    Ok(())
 }
 
 fn insert_account(
@@ -186,17 +249,35 @@ fn insert_account(
     if account.provider.is_empty() {
         return Err(AdminError::EmptyProvider);
     }
-    if account_owner(conn, account)?.is_some() {
-        return Err(AdminError::Conflict(account.taken()));
+    let (provider_id, key) = if account.provider == PASSWORD_PROVIDER {
+        let name = normalize_username(&account.provider_id)?;
+        if let Some((existing, _)) = lookalikes(conn, &name)?.into_iter().next() {
+            return Err(if existing == name {
+                AdminError::Conflict(Account::password(name).taken())
+            } else {
+                AdminError::LookAlike { name, existing }
+            });
+        }
+        let key = username_key(&name);
+        (name, Some(key))
+    } else {
+        (account.provider_id.clone(), None)
+    };
+    if exact_owner(conn, &account.provider, &provider_id)?.is_some() {
+        return Err(AdminError::Conflict(
+            Account::new(&account.provider, provider_id).taken(),
+        ));
     }
     conn.prepare_cached(
-        "INSERT INTO accounts (provider, provider_id, user_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO accounts (provider, provider_id, user_id, created_at, name_key)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![
         account.provider,
-        account.provider_id,
+        provider_id,
         user,
-        millis(now)
+        millis(now),
+        key
     ])?;
     Ok(())
 }

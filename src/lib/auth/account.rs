@@ -9,6 +9,7 @@ use std::time::SystemTime;
 use super::caller::Caller;
 use super::error::AuthError;
 use super::AuthService;
+use crate::admin::ops::EndSessions;
 use crate::admin::{Account, NewUser, User, PASSWORD_PROVIDER};
 use crate::token::{TokenKind, UserId};
 
@@ -157,7 +158,13 @@ impl AuthService {
         if !caller.may_act_for(&id) {
             return Err(not_yours());
         }
-        crate::admin::ops::change_password(&self.store, &id, new_password, now)?;
+        // Their own change keeps the session it came from; an admin's reset of
+        // someone else's password ends all of theirs.
+        let ending = match caller.claims.session() {
+            Some(session) if caller.user_id() == Some(id) => EndSessions::AllBut(session),
+            _ => EndSessions::All,
+        };
+        crate::admin::ops::change_password(&self.store, &id, new_password, ending, now)?;
         Ok(())
     }
 

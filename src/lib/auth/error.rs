@@ -53,6 +53,12 @@ impl From<AdminError> for AuthError {
                 name: "username",
                 reason: "The username must not be empty".into(),
             },
+            e @ (AdminError::InvalidUsername(_) | AdminError::LookAlike { .. }) => {
+                AuthError::InvalidParameter {
+                    name: "username",
+                    reason: e.to_string(),
+                }
+            }
             AdminError::EmptyPassword => AuthError::InvalidParameter {
                 name: "password",
                 reason: "The password must not be empty".into(),

@@ -22,7 +22,7 @@ pub use mint::{inspect, mint, ClaimsJson, Expiry, Inspection, MintError, MintReq
 pub use setup::{
     admin_token, load_signer, load_verifier, verifier_of, AuthSetup, SetupError, Started,
 };
-pub use throttle::{Blocked, Throttle, ThrottleLimits};
+pub use throttle::{Blocked, Reservation, Throttle, ThrottleLimits};
 
 use std::path::PathBuf;
 use std::sync::Arc;

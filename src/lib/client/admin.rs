@@ -168,8 +168,14 @@ impl AdminClient {
         self.send(self.request(Method::PATCH, self.url(&[name])?).json(&body))
     }
 
-    pub fn set_password(&self, name: &str, password: &str) -> Result<UserJson, ClientError> {
-        let body = json!({ "password": password });
+    /// An admin's reset: every session of the user ends unless `keep_sessions`.
+    pub fn set_password(
+        &self,
+        name: &str,
+        password: &str,
+        keep_sessions: bool,
+    ) -> Result<UserJson, ClientError> {
+        let body = json!({ "password": password, "keep_sessions": keep_sessions });
         self.send(
             self.request(Method::PUT, self.url(&[name, "password"])?)
                 .json(&body),

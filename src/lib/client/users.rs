@@ -95,15 +95,26 @@ impl Users {
         }
     }
 
-    pub fn set_password(&self, name: &str, password: &str) -> Result<UserJson, UsersError> {
+    /// An admin's reset: every session of the user ends unless `keep_sessions`.
+    pub fn set_password(
+        &self,
+        name: &str,
+        password: &str,
+        keep_sessions: bool,
+    ) -> Result<UserJson, UsersError> {
         match self {
-            Users::Online(c) => Ok(c.set_password(name, password)?),
+            Users::Online(c) => Ok(c.set_password(name, password, keep_sessions)?),
             Users::Offline { store, .. } => {
                 let user = ops::resolve_user(store, name).map_err(|e| local(e, name))?;
                 Ok(UserJson::from(&ops::change_password(
                     store,
                     &user.id,
                     password,
+                    if keep_sessions {
+                        ops::EndSessions::None
+                    } else {
+                        ops::EndSessions::All
+                    },
                     SystemTime::now(),
                 )?))
             }

@@ -2,7 +2,7 @@
 //! that all the words a check can say live in these two files.
 
 use super::messages::binary_size;
-use super::model::{LogLevel, SyncSettings};
+use super::model::{ConnectionLimits, LogLevel, SyncSettings};
 use super::problem::{KeyHint, Problem};
 use super::schema::{Key, Kind};
 
@@ -67,6 +67,13 @@ pub fn hint(problem: &Problem) -> Option<String> {
             "use {} or more, or leave it out for the default, {}",
             SyncSettings::SAFE_CONNECTION_IDLE_TIMEOUT.as_secs(),
             SyncSettings::default().connection_idle_timeout.as_secs()
+        ),
+        Problem::HeaderTimeoutShort { .. } => format!(
+            "use {} or more, or leave it out for the default, {}",
+            ConnectionLimits::SAFE_HEADER_READ_TIMEOUT.as_secs(),
+            super::model::defaults::CONNECTION_LIMITS
+                .header_read_timeout
+                .as_secs()
         ),
         Problem::HeaderNameIsDefault => "leave the setting out".into(),
         Problem::UnknownEnv {

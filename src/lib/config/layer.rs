@@ -43,12 +43,18 @@ pub struct Layer {
     pub throttle_account_failures: Slot<u64>,
     pub throttle_address_failures: Slot<u64>,
     pub throttle_window: Slot<Duration>,
+    pub registration_password: Slot<bool>,
+    pub registration_address_limit: Slot<u64>,
+    pub registration_window: Slot<Duration>,
     pub sync_address: Slot<IpAddr>,
     pub sync_port: Slot<u16>,
     pub http_address: Slot<IpAddr>,
     pub http_port: Slot<u16>,
     pub max_body_bytes: Slot<u64>,
     pub trusted_proxies: Slot<Vec<IpAddr>>,
+    pub header_read_timeout: Slot<Duration>,
+    pub idle_timeout: Slot<Duration>,
+    pub http_max_connections: Slot<u64>,
     pub header_name: Slot<String>,
     pub url_prefix: Slot<String>,
     pub proxy_http_enable: Slot<bool>,
@@ -107,8 +113,22 @@ impl Layer {
                 put(&mut self.throttle_address_failures, count(key, input), o)
             }
             Key::AuthThrottleWindow => put(&mut self.throttle_window, duration(key, input), o),
+            Key::AuthRegistrationPassword => {
+                put(&mut self.registration_password, boolean(key, input), o)
+            }
+            Key::AuthRegistrationAddressLimit => {
+                put(&mut self.registration_address_limit, count(key, input), o)
+            }
+            Key::AuthRegistrationWindow => {
+                put(&mut self.registration_window, duration(key, input), o)
+            }
             Key::HttpMaxBodyBytes => put(&mut self.max_body_bytes, count(key, input), o),
             Key::TrustedProxies => put(&mut self.trusted_proxies, addresses(key, input), o),
+            Key::NetworkHeaderReadTimeout => {
+                put(&mut self.header_read_timeout, duration(key, input), o)
+            }
+            Key::NetworkIdleTimeout => put(&mut self.idle_timeout, duration(key, input), o),
+            Key::NetworkMaxConnections => put(&mut self.http_max_connections, count(key, input), o),
             Key::SyncListenAddress => put(&mut self.sync_address, address(key, input), o),
             Key::SyncListenPort => put(&mut self.sync_port, port(key, input), o),
             Key::HttpListenAddress => put(&mut self.http_address, address(key, input), o),

@@ -1,7 +1,7 @@
 //! The message of each [`Problem`]: one line saying what is wrong and where. The
 //! hints live in `hints.rs`; no other file words a finding.
 
-use super::model::SyncSettings;
+use super::model::{ConnectionLimits, SyncSettings};
 use super::problem::{PrefixFault, Problem};
 use super::schema::Key;
 
@@ -86,6 +86,11 @@ pub fn message(problem: &Problem) -> String {
             "`sync.connection_idle_timeout` is {seconds} s, less than {} s: clients ping every \
              60 s and wait 120 s for the answer, so healthy connections may be closed",
             SyncSettings::SAFE_CONNECTION_IDLE_TIMEOUT.as_secs()
+        ),
+        Problem::HeaderTimeoutShort { seconds } => format!(
+            "`network.header_read_timeout` is {seconds} s, less than {} s: clients on slow \
+             networks may not get a request head (or a TLS handshake) through in time",
+            ConnectionLimits::SAFE_HEADER_READ_TIMEOUT.as_secs()
         ),
         Problem::HeaderNameIsDefault => {
             "`network.authorization_header_name` is `Authorization`, which is always read"

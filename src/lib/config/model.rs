@@ -111,6 +111,19 @@ pub struct Auth {
     pub refresh_token_ttl: Duration,
     /// `auth.login_throttle.*` (ours).
     pub login_throttle: LoginThrottle,
+    /// `auth.registration.*` (ours).
+    pub registration: Registration,
+}
+
+/// Whether clients may make their own accounts, and how fast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registration {
+    /// `auth.registration.password`: `POST /auth` with `register` may create a
+    /// password account.
+    pub password: bool,
+    /// Registrations per client address within `window`.
+    pub address_limit: u32,
+    pub window: Duration,
 }
 
 /// How many failed logins are tolerated before `POST /auth` answers 429 for a while.
@@ -155,6 +168,28 @@ pub struct Network {
     pub max_body_bytes: usize,
     /// `network.trusted_proxies` (ours): peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// `network.header_read_timeout`, `network.idle_timeout` and
+    /// `network.max_connections` (ours).
+    pub limits: ConnectionLimits,
+}
+
+/// What one unauthenticated client may hold of the http and proxy listeners
+/// (each listener on its own); the sync listener has `sync.*` instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Time to send a whole request head (and to finish a TLS handshake), from
+    /// the connection's start or the end of the previous answer.
+    pub header_read_timeout: Duration,
+    /// A connection that moves no byte for this long is closed.
+    pub idle_timeout: Duration,
+    /// Connections served at once per listener.
+    pub max_connections: usize,
+}
+
+impl ConnectionLimits {
+    /// Below this, clients on slow mobile networks may not get a request head
+    /// through in time (a warning).
+    pub const SAFE_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -281,6 +316,16 @@ pub mod defaults {
         std::time::Duration::from_secs(10 * 365 * 24 * 60 * 60);
     /// The original's `jsonBodyLimit` ("100kb").
     pub const MAX_BODY_BYTES: usize = 100 * 1024;
+    pub const CONNECTION_LIMITS: ConnectionLimits = ConnectionLimits {
+        header_read_timeout: std::time::Duration::from_secs(30),
+        idle_timeout: std::time::Duration::from_secs(120),
+        max_connections: 1024,
+    };
+    pub const REGISTRATION: Registration = Registration {
+        password: true,
+        address_limit: 20,
+        window: std::time::Duration::from_secs(3600),
+    };
     pub const THROTTLE: LoginThrottle = LoginThrottle {
         account_failures: 5,
         address_failures: 20,

@@ -82,6 +82,10 @@ pub enum Problem {
     IdleTimeoutShort {
         seconds: u64,
     },
+    /// `network.header_read_timeout` too short for slow networks.
+    HeaderTimeoutShort {
+        seconds: u64,
+    },
     HeaderNameIsDefault,
     UnknownEnv {
         variable: String,
@@ -222,7 +226,8 @@ impl Problem {
             | Problem::PrivateKeyExposed { .. }
             | Problem::CertificateExpired { .. }
             | Problem::ProtocolTooOld { .. }
-            | Problem::IdleTimeoutShort { .. } => Severity::Warning,
+            | Problem::IdleTimeoutShort { .. }
+            | Problem::HeaderTimeoutShort { .. } => Severity::Warning,
             Problem::HeaderNameIsDefault | Problem::PortHeldByServer { .. } => Severity::Note,
             _ => Severity::Error,
         }
@@ -247,6 +252,7 @@ impl Problem {
             Problem::ProtocolRangeEmpty { .. } => "protocol-version-range",
             Problem::ProtocolTooOld { .. } => "old-protocol-version",
             Problem::IdleTimeoutShort { .. } => "short-idle-timeout",
+            Problem::HeaderTimeoutShort { .. } => "short-header-timeout",
             Problem::HeaderNameIsDefault => "default-header-name",
             Problem::UnknownEnv { .. }
             | Problem::EnvNamesSection { .. }

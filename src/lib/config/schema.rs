@@ -16,6 +16,9 @@ pub enum Key {
     AuthThrottleAccountFailures,
     AuthThrottleAddressFailures,
     AuthThrottleWindow,
+    AuthRegistrationPassword,
+    AuthRegistrationAddressLimit,
+    AuthRegistrationWindow,
     SyncListenAddress,
     SyncListenPort,
     HttpListenAddress,
@@ -24,6 +27,9 @@ pub enum Key {
     AuthorizationHeaderName,
     UrlPrefix,
     TrustedProxies,
+    NetworkHeaderReadTimeout,
+    NetworkIdleTimeout,
+    NetworkMaxConnections,
     ProxyHttpEnable,
     ProxyHttpListenAddress,
     ProxyHttpListenPort,
@@ -89,7 +95,7 @@ pub const ENV_PREFIX: &str = "ROS_";
 pub const ENV_SEPARATOR: &str = "__";
 
 impl Key {
-    pub const ALL: [Key; 39] = [
+    pub const ALL: [Key; 45] = [
         Key::StorageRootPath,
         Key::AuthPublicKeyPath,
         Key::AuthPrivateKeyPath,
@@ -100,6 +106,9 @@ impl Key {
         Key::AuthThrottleAccountFailures,
         Key::AuthThrottleAddressFailures,
         Key::AuthThrottleWindow,
+        Key::AuthRegistrationPassword,
+        Key::AuthRegistrationAddressLimit,
+        Key::AuthRegistrationWindow,
         Key::SyncListenAddress,
         Key::SyncListenPort,
         Key::HttpListenAddress,
@@ -108,6 +117,9 @@ impl Key {
         Key::AuthorizationHeaderName,
         Key::UrlPrefix,
         Key::TrustedProxies,
+        Key::NetworkHeaderReadTimeout,
+        Key::NetworkIdleTimeout,
+        Key::NetworkMaxConnections,
         Key::ProxyHttpEnable,
         Key::ProxyHttpListenAddress,
         Key::ProxyHttpListenPort,
@@ -143,6 +155,9 @@ impl Key {
             Key::AuthThrottleAccountFailures => "auth.login_throttle.account_failures",
             Key::AuthThrottleAddressFailures => "auth.login_throttle.address_failures",
             Key::AuthThrottleWindow => "auth.login_throttle.window",
+            Key::AuthRegistrationPassword => "auth.registration.password",
+            Key::AuthRegistrationAddressLimit => "auth.registration.address_limit",
+            Key::AuthRegistrationWindow => "auth.registration.window",
             Key::SyncListenAddress => "network.sync.listen_address",
             Key::SyncListenPort => "network.sync.listen_port",
             Key::HttpListenAddress => "network.http.listen_address",
@@ -151,6 +166,9 @@ impl Key {
             Key::AuthorizationHeaderName => "network.authorization_header_name",
             Key::UrlPrefix => "network.url_prefix",
             Key::TrustedProxies => "network.trusted_proxies",
+            Key::NetworkHeaderReadTimeout => "network.header_read_timeout",
+            Key::NetworkIdleTimeout => "network.idle_timeout",
+            Key::NetworkMaxConnections => "network.max_connections",
             Key::ProxyHttpEnable => "proxy.http.enable",
             Key::ProxyHttpListenAddress => "proxy.http.listen_address",
             Key::ProxyHttpListenPort => "proxy.http.listen_port",
@@ -193,18 +211,26 @@ impl Key {
             | Key::HttpListenPort
             | Key::ProxyHttpListenPort
             | Key::ProxyHttpsListenPort => Kind::Port,
-            Key::ProxyHttpEnable | Key::ProxyHttpsEnable => Kind::Bool,
+            Key::ProxyHttpEnable | Key::ProxyHttpsEnable | Key::AuthRegistrationPassword => {
+                Kind::Bool
+            }
             Key::AuthorizationHeaderName => Kind::HeaderName,
             Key::UrlPrefix => Kind::UrlPrefix,
-            Key::AuthAccessTokenTtl | Key::AuthRefreshTokenTtl | Key::AuthThrottleWindow => {
-                Kind::Duration
-            }
-            Key::SyncConnectionIdleTimeout | Key::SyncRealmIdleTimeout => Kind::Duration,
+            Key::AuthAccessTokenTtl
+            | Key::AuthRefreshTokenTtl
+            | Key::AuthThrottleWindow
+            | Key::AuthRegistrationWindow => Kind::Duration,
+            Key::SyncConnectionIdleTimeout
+            | Key::SyncRealmIdleTimeout
+            | Key::NetworkHeaderReadTimeout
+            | Key::NetworkIdleTimeout => Kind::Duration,
             Key::AuthThrottleAccountFailures
             | Key::AuthThrottleAddressFailures
+            | Key::AuthRegistrationAddressLimit
             | Key::HttpMaxBodyBytes
             | Key::SyncMaxOpenRealms
-            | Key::SyncMaxConnections => Kind::Count,
+            | Key::SyncMaxConnections
+            | Key::NetworkMaxConnections => Kind::Count,
             Key::SyncMaxDownloadSize
             | Key::SyncMaxUploadBacklog
             | Key::SyncMaxMessageSize
@@ -239,8 +265,14 @@ impl Key {
                 | Key::AuthThrottleAccountFailures
                 | Key::AuthThrottleAddressFailures
                 | Key::AuthThrottleWindow
+                | Key::AuthRegistrationPassword
+                | Key::AuthRegistrationAddressLimit
+                | Key::AuthRegistrationWindow
                 | Key::HttpMaxBodyBytes
                 | Key::TrustedProxies
+                | Key::NetworkHeaderReadTimeout
+                | Key::NetworkIdleTimeout
+                | Key::NetworkMaxConnections
                 | Key::AuthorizationHeaderName
                 | Key::UrlPrefix
                 | Key::LoggingFormat
@@ -382,7 +414,10 @@ mod tests {
                 "http",
                 "authorization_header_name",
                 "url_prefix",
-                "trusted_proxies"
+                "trusted_proxies",
+                "header_read_timeout",
+                "idle_timeout",
+                "max_connections"
             ]
         );
         assert!(children("network.sync").contains(&Child::Key(Key::SyncListenPort)));

@@ -263,6 +263,41 @@ fn token_lifetimes_throttle_body_limit_and_trusted_proxies() {
 }
 
 #[test]
+fn connection_limits_default_read_the_environment_and_warn_when_too_short() {
+    let dir = server_dir();
+    let defaults = load_with(&dir.path, BASE, &[], Overrides::default());
+    assert_eq!(
+        defaults.config().expect("valid").network.limits,
+        defaults::CONNECTION_LIMITS
+    );
+    let env = [
+        ("ROS_NETWORK__HEADER_READ_TIMEOUT", "2"),
+        ("ROS_NETWORK__IDLE_TIMEOUT", "1m"),
+        ("ROS_NETWORK__MAX_CONNECTIONS", "8"),
+    ];
+    let report = load_with(&dir.path, BASE, &env, Overrides::default());
+    assert_eq!(codes(&report), ["short-header-timeout"]);
+    let limits = report.config().expect("a warning only").network.limits;
+    let secs = std::time::Duration::from_secs;
+    assert_eq!(
+        (
+            limits.header_read_timeout,
+            limits.idle_timeout,
+            limits.max_connections
+        ),
+        (secs(2), secs(60), 8)
+    );
+    let env = [
+        ("ROS_NETWORK__HEADER_READ_TIMEOUT", "0"),
+        ("ROS_NETWORK__MAX_CONNECTIONS", "none"),
+    ];
+    let report = load_with(&dir.path, BASE, &env, Overrides::default());
+    let mut found = codes(&report);
+    found.sort_unstable();
+    assert_eq!(found, ["invalid-duration", "invalid-number"]);
+}
+
+#[test]
 fn sync_settings_default_when_absent() {
     let dir = server_dir();
     let report = load_with(&dir.path, BASE, &[], Overrides::default());

@@ -151,6 +151,9 @@ pub(super) async fn update_user(
 #[serde(deny_unknown_fields)]
 pub(super) struct SetPassword {
     password: String,
+    /// An admin's reset ends every session of the user unless this is true.
+    #[serde(default)]
+    keep_sessions: bool,
 }
 
 pub(super) async fn set_password(
@@ -167,6 +170,11 @@ pub(super) async fn set_password(
                 api.auth.store(),
                 &user.id,
                 &body.password,
+                if body.keep_sessions {
+                    ops::EndSessions::None
+                } else {
+                    ops::EndSessions::All
+                },
                 SystemTime::now(),
             )?;
             Ok(UserJson::from(&changed))

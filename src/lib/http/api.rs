@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 
 use super::problem::{internal, Problem, RealmProblem};
 use crate::auth::{AuthService, Caller, Throttle};
+use crate::config::Registration;
 
 /// The state of every authenticated route.
 #[derive(Debug, Clone)]
@@ -24,6 +25,10 @@ pub struct ApiState(Arc<Api>);
 pub struct Api {
     pub auth: std::sync::Arc<AuthService>,
     pub throttle: Throttle,
+    /// `auth.registration.*`: whether clients may register, and the per-address
+    /// count of registrations (the login throttle's machinery, addresses only).
+    pub registration: Registration,
+    pub registrations: Throttle,
     /// `network.authorization_header_name`: read before `Authorization`.
     pub header_name: Option<HeaderName>,
     pub trusted_proxies: Vec<IpAddr>,

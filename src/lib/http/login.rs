@@ -8,8 +8,9 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::api::{ApiState, ClientAddr, JsonBody};
-use super::problem::Problem;
-use crate::auth::{AuthError, IssuedToken, PasswordLogin};
+use super::problem::{Problem, RealmProblem};
+use crate::admin::PASSWORD_PROVIDER;
+use crate::auth::{AuthError, Blocked, IssuedToken, PasswordLogin};
 
 const PASSWORD: &str = "password";
 const REALM: &str = "realm";
@@ -76,6 +77,59 @@ fn password_login(body: &Map<String, Value>) -> Result<PasswordLogin, Problem> {
     })
 }
 
+/// 429 with `Retry-After` for an attempt a throttle refused.
+fn too_many(title: &'static str) -> impl Fn(Blocked) -> Problem {
+    move |blocked| {
+        let seconds = blocked.retry_after.as_secs_f64().ceil() as u64;
+        Problem::plain(axum::http::StatusCode::TOO_MANY_REQUESTS, title)
+            .detail(format!("Try again in {seconds} seconds."))
+            .retry_after(seconds.max(1))
+    }
+}
+
+/// Decides whether `login` registers (`register` absent: exactly when the
+/// username is unknown and registration is on), refusing an explicit
+/// registration while `auth.registration.password` is off and counting every
+/// registration against the client's address (docs/configuration.md).
+async fn registration(
+    state: &ApiState,
+    login: &mut PasswordLogin,
+    client: std::net::IpAddr,
+) -> Result<(), Problem> {
+    let open = state.api().registration.password;
+    let registering = match login.register {
+        Some(true) if !open => {
+            return Err(Problem::realm(RealmProblem::AccessDenied)
+                .title("Registration is turned off.")
+                .detail("This server does not let clients register password accounts (auth.registration.password); ask an administrator for one."))
+        }
+        Some(register) => register,
+        None if !open => false,
+        None => {
+            let username = login.username.clone();
+            state
+                .blocking(move |api| {
+                    Ok(api
+                        .auth
+                        .store()
+                        .find_by_account(PASSWORD_PROVIDER, &username)?
+                        .is_none())
+                })
+                .await?
+        }
+    };
+    login.register = Some(registering);
+    if registering {
+        state
+            .api()
+            .registrations
+            .reserve_address(client, Instant::now())
+            .map_err(too_many("Too many registrations."))?
+            .keep();
+    }
+    Ok(())
+}
+
 pub(super) async fn post_auth(
     State(state): State<ApiState>,
     ClientAddr(client): ClientAddr,
@@ -87,28 +141,24 @@ pub(super) async fn post_auth(
     let provider = required_string(&body, "provider")?;
     match provider.as_str() {
         PASSWORD => {
-            let login = password_login(&body)?;
+            let mut login = password_login(&body)?;
+            registration(&state, &mut login, client).await?;
             let username = login.username.clone();
             let throttle = &state.api().throttle;
-            if let Err(blocked) = throttle.check(&username, client, Instant::now()) {
-                let seconds = blocked.retry_after.as_secs_f64().ceil() as u64;
-                return Err(Problem::plain(
-                    axum::http::StatusCode::TOO_MANY_REQUESTS,
-                    "Too many failed logins.",
-                )
-                .detail(format!("Try again in {seconds} seconds."))
-                .retry_after(seconds.max(1)));
-            }
+            // Counted before the hash runs, so parallel attempts cannot all pass.
+            let reservation = throttle
+                .reserve(&username, client, Instant::now())
+                .map_err(too_many("Too many failed logins."))?;
             let result = state
                 .blocking(move |api| Ok(api.auth.login_password(login, SystemTime::now())))
                 .await?;
             match result {
                 Ok(issued) => {
-                    throttle.succeeded(&username);
+                    reservation.succeeded();
                     answer("refresh_token", &issued)
                 }
                 Err(e @ AuthError::InvalidCredentials(_)) => {
-                    throttle.failed(&username, client, Instant::now());
+                    reservation.keep();
                     Err(e.into())
                 }
                 Err(e) => Err(e.into()),

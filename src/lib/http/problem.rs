@@ -248,7 +248,7 @@ impl From<SharingError> for Problem {
                 Problem::invalid("realm", detail)
             }
             UnknownRealm(_) => Problem::realm(RealmProblem::RealmNotFound).detail(detail),
-            NotManager(_) | NotOfferCreator | CreatorNoLongerManages(_) => {
+            NotManager(_) | NotOfferCreator | CreatorNoLongerManages(_) | CreatorDisabled => {
                 Problem::realm(RealmProblem::AccessDenied).detail(detail)
             }
             UnknownUser(_) => Problem::realm(RealmProblem::UnknownUser).detail(detail),

@@ -37,6 +37,12 @@ auth:
     account_failures: 5
     address_failures: 20
     window: 5m
+  # (ros) Self-registration (POST /auth with register) per provider, and how
+  # many accounts one client address may register within the window.
+  registration:
+    password: true
+    address_limit: 20
+    window: 1h
 
 network:
   # The sync service (WebSocket). Only the proxy needs to reach it.
@@ -57,6 +63,12 @@ network:
   # (ros) Addresses of reverse proxies in front of ros: only requests from
   # these have their X-Forwarded-For believed (for login throttling).
   trusted_proxies: []
+  # (ros) Limits of the http service and both proxies, each listener on its
+  # own: time to send a request head or finish a TLS handshake, time a
+  # connection may move no byte, connections served at once.
+  header_read_timeout: 30
+  idle_timeout: 120
+  max_connections: 1024
 
 proxy:
   # The public entry point: dispatches to the sync and http services.

@@ -7,6 +7,7 @@
 //! is served). [`Server::bind`] does all three; [`Server::run`] serves until the
 //! shutdown future resolves and then releases the lock.
 
+mod activity;
 mod fd_limit;
 mod listener;
 mod signals;
@@ -87,6 +88,25 @@ fn log_capacity(config: &Config) {
                     open_files = files.soft,
                     connections = limit,
                     "sync connection capacity"
+                );
+            }
+            // The http listeners' bound only keeps /health answerable while the
+            // descriptors it allows are really there.
+            let listeners = 1
+                + u64::from(config.proxy.http.is_some())
+                + u64::from(config.proxy.https.is_some());
+            let per_listener =
+                config.network.limits.max_connections as u64 + listener::HEALTH_RESERVE as u64;
+            let left = connections.saturating_sub(limit);
+            if left < listeners * per_listener {
+                tracing::warn!(
+                    open_files = files.soft,
+                    left,
+                    wanted = listeners * per_listener,
+                    "the open-files limit leaves fewer descriptors than network.max_connections \
+                     allows on every http and proxy listener after sync.max_connections; when \
+                     they run out, new connections (and /health) wait; lower \
+                     network.max_connections or raise the hard limit"
                 );
             }
         }
@@ -224,6 +244,8 @@ impl Server {
         let api = ApiState::new(Api {
             auth,
             throttle: Throttle::new(config.auth.login_throttle.into()),
+            registration: config.auth.registration,
+            registrations: Throttle::new(config.auth.registration.into()),
             header_name,
             trusted_proxies: config.network.trusted_proxies.clone(),
             max_body_bytes: config.network.max_body_bytes,
@@ -242,14 +264,23 @@ impl Server {
             None,
             crate::sync::router(sync_state),
             stop_rx.clone(),
+            None,
         ));
-        tasks.spawn(listener::serve(http, None, http_router, stop_rx.clone()));
+        let limits = Some(config.network.limits);
+        tasks.spawn(listener::serve(
+            http,
+            None,
+            http_router,
+            stop_rx.clone(),
+            limits,
+        ));
         if let Some(l) = proxy_http {
             tasks.spawn(listener::serve(
                 l,
                 None,
                 proxy_router.clone(),
                 stop_rx.clone(),
+                limits,
             ));
         }
         if let Some((l, acceptor)) = proxy_https {
@@ -258,6 +289,7 @@ impl Server {
                 Some(acceptor),
                 proxy_router,
                 stop_rx.clone(),
+                limits,
             ));
         }
         tracing::info!(

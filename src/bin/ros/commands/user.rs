@@ -43,12 +43,17 @@ pub enum Verb {
         #[arg(long)]
         yes: bool,
     },
-    /// Set a user's password.
+    /// Set a user's password; this ends every session of the user unless
+    /// `--keep-sessions`.
     Passwd {
         user: String,
         /// Read the password from standard input (one line) instead of asking.
         #[arg(long)]
         password_stdin: bool,
+        /// Keep the user's sessions: by default the change logs them out
+        /// everywhere, so a stolen refresh token stops working.
+        #[arg(long)]
+        keep_sessions: bool,
     },
     /// Make a user an admin.
     GrantAdmin { user: String },
@@ -111,6 +116,7 @@ pub fn exec(args: UserArgs) -> CliResult {
         Verb::Passwd {
             user,
             password_stdin,
+            keep_sessions,
         } => {
             let password = password::read(user, *password_stdin, password::Ask::Twice)?;
             output::user(
@@ -118,7 +124,7 @@ pub fn exec(args: UserArgs) -> CliResult {
                 &args
                     .target
                     .users()?
-                    .set_password(user, &password)
+                    .set_password(user, &password, *keep_sessions)
                     .classify()?,
             );
         }

@@ -38,6 +38,8 @@ pub enum SharingError {
     OfferRevoked,
     #[error("the offer's creator may no longer manage {0}, so the offer grants nothing")]
     CreatorNoLongerManages(RealmId),
+    #[error("the offer's creator is disabled, so the offer grants nothing while they are")]
+    CreatorDisabled,
     #[error("only the offer's creator or an admin may revoke it")]
     NotOfferCreator,
     #[error(
@@ -60,7 +62,7 @@ impl SharingError {
     pub fn code(&self) -> u32 {
         use SharingError::*;
         match self {
-            NotManager(_) | NotOfferCreator | CreatorNoLongerManages(_) => 614,
+            NotManager(_) | NotOfferCreator | CreatorNoLongerManages(_) | CreatorDisabled => 614,
             UnknownUser(_) => 618,
             OfferExpired | OfferRevoked => 701,
             Store(_) => 500,

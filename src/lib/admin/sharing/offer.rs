@@ -106,9 +106,10 @@ pub fn accept_offer(
         return Err(SharingError::OfferExpired);
     }
     // An offer speaks for its creator: once they may no longer manage the Realm,
-    // their offers grant nothing.
+    // or while they are disabled, their offers grant nothing.
     if let Some(creator) = offer.creator {
         let subject = match load_user(&tx, &creator)? {
+            Some(user) if user.disabled => return Err(SharingError::CreatorDisabled),
             Some(user) if user.is_admin => Subject::Admin,
             _ => Subject::User(creator),
         };

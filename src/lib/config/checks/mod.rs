@@ -10,7 +10,8 @@ use std::path::Path;
 
 use super::layer::{or_default, Layer, Origin, Sourced};
 use super::model::{
-    defaults, Auth, Config, HttpsProxy, Listen, Logging, LoginThrottle, Network, Proxy, Storage,
+    defaults, Auth, Config, ConnectionLimits, HttpsProxy, Listen, Logging, LoginThrottle, Network,
+    Proxy, Registration, Storage,
 };
 use super::problem::Problem;
 use super::schema::Key;
@@ -160,6 +161,13 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
                     .map_or(defaults::THROTTLE.address_failures, saturate),
                 window: value(&layer.throttle_window).unwrap_or(defaults::THROTTLE.window),
             },
+            registration: Registration {
+                password: value(&layer.registration_password)
+                    .unwrap_or(defaults::REGISTRATION.password),
+                address_limit: value(&layer.registration_address_limit)
+                    .map_or(defaults::REGISTRATION.address_limit, saturate),
+                window: value(&layer.registration_window).unwrap_or(defaults::REGISTRATION.window),
+            },
         },
         network: Network {
             sync: sync.listen,
@@ -172,6 +180,7 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
                 usize::try_from(n).unwrap_or(usize::MAX)
             }),
             trusted_proxies: value(&layer.trusted_proxies).unwrap_or_default(),
+            limits: connection_limits(layer, out),
         },
         proxy: Proxy {
             http: proxy_http.map(|l| l.listen),
@@ -184,6 +193,28 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
         },
         sync: sync_settings,
     })
+}
+
+/// `network.header_read_timeout`, `network.idle_timeout`, `network.max_connections`.
+fn connection_limits(layer: &Layer, out: &mut Raw) -> ConnectionLimits {
+    let d = defaults::CONNECTION_LIMITS;
+    if let Some(header) = &layer.header_read_timeout {
+        if header.value < ConnectionLimits::SAFE_HEADER_READ_TIMEOUT {
+            out.push((
+                Problem::HeaderTimeoutShort {
+                    seconds: header.value.as_secs(),
+                },
+                header.origin.clone(),
+            ));
+        }
+    }
+    ConnectionLimits {
+        header_read_timeout: value(&layer.header_read_timeout).unwrap_or(d.header_read_timeout),
+        idle_timeout: value(&layer.idle_timeout).unwrap_or(d.idle_timeout),
+        max_connections: value(&layer.http_max_connections).map_or(d.max_connections, |n| {
+            usize::try_from(n).unwrap_or(usize::MAX)
+        }),
+    }
 }
 
 fn value<T: Clone>(slot: &Option<Sourced<T>>) -> Option<T> {
