@@ -2,6 +2,7 @@
 //! made by `ros init`, TLS material from a test CA, and a running server.
 #![allow(dead_code)]
 
+pub mod backup;
 pub mod captures;
 pub mod http;
 pub mod openapi;

@@ -144,14 +144,8 @@ pub(super) fn hash_file(path: &Path) -> Result<(u64, String), Problem> {
 /// state. The copy is a single file in rollback-journal mode (no `-wal`),
 /// fsynced. Never writes to `from`.
 pub(super) fn copy_database(from: &Path, to: &Path) -> Result<(), BackupError> {
-    let source = Connection::open_with_flags(
-        from,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| BackupError::file(from, Problem::Facts(format!("cannot open: {e}"))))?;
-    source
-        .busy_timeout(Duration::from_secs(30))
-        .map_err(|e| BackupError::file(from, Problem::Facts(e.to_string())))?;
+    let source = open_reader(from)
+        .map_err(|e| BackupError::file(from, Problem::Facts(format!("cannot open: {e}"))))?;
     if let Some(parent) = to.parent() {
         make_dir(parent)?;
     }
@@ -185,6 +179,27 @@ pub(super) fn copy_database(from: &Path, to: &Path) -> Result<(), BackupError> {
     File::open(to)
         .and_then(|f| f.sync_all())
         .map_err(BackupError::write(to))
+}
+
+/// A connection that only reads `path`. It is opened read-write when it can
+/// be, with `query_only` on, because a read-only connection to a WAL database
+/// leaves `-wal` and `-shm` files behind, while a read-write one that closes
+/// last removes them again: a stopped root is left byte for byte as it was.
+/// Without write permission it falls back to read-only.
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .or_else(|_| {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    })?;
+    conn.pragma_update(None, "query_only", true)?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    Ok(conn)
 }
 
 /// fsyncs the directory `dir`, so the names created in it are durable.
