@@ -8,56 +8,17 @@ use crate::support;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use ros::changeset::Changeset;
-use ros::client::sync::{Endpoint, HistoryEntry, RealmClient, SyncError, Wire};
+use ros::client::sync::{HistoryEntry, RealmClient, SyncError};
 use ros::objects::final_state;
-use ros::protocol::SessionIdent;
 use support::backup::{assert_refused, restore, tree};
+use support::live::{advanced, sync, wait_for, write_until_stopped, Acked};
 use support::sync_server::{runtime, stored_versions, SyncServer};
 use support::workload;
 
 const WRITERS: u64 = 3;
-
-/// Per writer: its file ident and the last client version the server acknowledged.
-type Acked = Arc<Mutex<HashMap<u64, (u64, u64)>>>;
-
-async fn write_until_stopped(
-    url: String,
-    token: String,
-    n: u64,
-    acked: Acked,
-    stop: Arc<AtomicBool>,
-) -> RealmClient {
-    let mut client = RealmClient::new(format!("/live-{n}"));
-    client.commit(workload::schema()).unwrap();
-    let endpoint = Endpoint::new(url).with_token(token);
-    let mut w = Wire::connect(&endpoint).await.expect("connect");
-    client
-        .bind(&mut w, SessionIdent::new(1).unwrap())
-        .await
-        .expect("bind");
-    for i in 0.. {
-        if stop.load(Ordering::SeqCst) {
-            break;
-        }
-        let pk = (n * 1_000_000 + i) as i64;
-        client
-            .commit(Changeset::new(vec![
-                workload::create(pk),
-                workload::add(pk, 1),
-            ]))
-            .unwrap();
-        client.sync_until_idle(&mut w).await.expect("sync");
-        let ident = client.file_ident().unwrap().ident.get();
-        let version = client.upload_progress().client_version.get();
-        acked.lock().unwrap().insert(n, (ident, version));
-    }
-    client.unbind(&mut w).await.expect("unbind");
-    client
-}
 
 fn local_versions(client: &RealmClient, up_to: u64) -> Vec<u64> {
     client
@@ -72,31 +33,6 @@ fn local_versions(client: &RealmClient, up_to: u64) -> Vec<u64> {
         .collect()
 }
 
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    for _ in 0..1200 {
-        if done() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("gave up waiting for {what}");
-}
-
-async fn connect(url: &str, token: &str) -> Wire {
-    Wire::connect(&Endpoint::new(url.to_string()).with_token(token.to_string()))
-        .await
-        .expect("connect")
-}
-
-/// Binds and syncs `client`; returns the error that ended the session, if any.
-async fn sync(url: &str, token: &str, client: &mut RealmClient) -> Result<(), SyncError> {
-    client.forget_session();
-    let mut w = connect(url, token).await;
-    client.bind(&mut w, SessionIdent::new(1).unwrap()).await?;
-    client.sync_until_idle(&mut w).await?;
-    client.unbind(&mut w).await
-}
-
 #[test]
 fn a_backup_under_load_restores_elsewhere_and_clients_ahead_of_it_reset_and_converge() {
     let server = SyncServer::start(&[]);
@@ -108,19 +44,14 @@ fn a_backup_under_load_restores_elsewhere_and_clients_ahead_of_it_reset_and_conv
             rt.spawn(write_until_stopped(
                 server.url(),
                 server.admin_token.clone(),
+                format!("/live-{n}"),
                 n,
                 acked.clone(),
                 stop.clone(),
             ))
         })
         .collect();
-    let progress = |min: &HashMap<u64, (u64, u64)>, by: u64| {
-        let now = acked.lock().unwrap().clone();
-        (0..WRITERS).all(|n| {
-            let before = min.get(&n).map_or(0, |v| v.1);
-            now.get(&n).is_some_and(|v| v.1 >= before + by)
-        })
-    };
+    let progress = |since: &HashMap<u64, (u64, u64)>, by| advanced(&acked, since, WRITERS, by);
     wait_for("every writer to be acknowledged", || progress(&HashMap::new(), 5));
     let before_backup = acked.lock().unwrap().clone();
 

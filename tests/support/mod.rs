@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod captures;
 pub mod http;
+pub mod live;
 pub mod openapi;
 pub mod server;
 pub mod sync_server;
