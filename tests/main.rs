@@ -11,6 +11,7 @@ mod admin_store;
 mod auth_http;
 mod auth_routes;
 mod auth_tokens;
+mod backup_follow;
 mod backup_kill;
 mod backup_restore;
 mod backup_verify;
