@@ -123,7 +123,9 @@ fn main() {
             ("cp -a + sync", cp_sync),
             ("ros backup", ros_backup),
         ] {
-            let target = scratch.path().join(format!("{run}-{}", name.replace(' ', "_")));
+            let target = scratch
+                .path()
+                .join(format!("{run}-{}", name.replace(' ', "_")));
             let d = timed(make(&root, &target));
             rates.entry(name).or_default().push(mbs(bytes, d));
             std::fs::remove_dir_all(&target).unwrap();
@@ -136,7 +138,10 @@ fn main() {
         println!(
             "  {name:<14} {r:8.1} MB/s  {:.2}x   runs {:?}",
             r / cp_rate,
-            rates[name].iter().map(|v| (v * 10.0).round() / 10.0).collect::<Vec<_>>()
+            rates[name]
+                .iter()
+                .map(|v| (v * 10.0).round() / 10.0)
+                .collect::<Vec<_>>()
         );
     }
 

@@ -47,14 +47,14 @@ fn follow(server: &SyncServer, target: &Path) -> Child {
 /// The latest server version of Realm `path` in the live store under `data`.
 fn live_version(data: &Path, path: &str) -> u64 {
     let file = ros::realm::realm_file(data, &RealmId::parse(path, None).unwrap());
-    let conn = rusqlite::Connection::open_with_flags(
-        file,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    let conn =
+        rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    conn.query_row(
+        "SELECT coalesce(max(server_version), 0) FROM history",
+        [],
+        |r| r.get::<_, i64>(0),
     )
-    .unwrap();
-    conn.query_row("SELECT coalesce(max(server_version), 0) FROM history", [], |r| {
-        r.get::<_, i64>(0)
-    })
     .unwrap() as u64
 }
 
@@ -134,7 +134,11 @@ fn follow_keeps_up_with_a_write_load_survives_a_crash_and_restores() {
         });
     }
     let out = verify(&target);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(manifest(&target)["realms"].as_array().unwrap().len() >= WRITERS as usize);
@@ -142,15 +146,26 @@ fn follow_keeps_up_with_a_write_load_survives_a_crash_and_restores() {
     assert!(server.serving.stop().success());
     let root = tmp.path().join("restored/data");
     let out = restore(&target, &root);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let root_env = root.display().to_string();
-    let serving = SyncServer::serve(&server.site, &[("ROS_STORAGE__ROOT_PATH", root_env.as_str())]);
+    let serving = SyncServer::serve(
+        &server.site,
+        &[("ROS_STORAGE__ROOT_PATH", root_env.as_str())],
+    );
     let url = format!("ws://{}/realm-sync", serving.listening.sync);
-    let token = ros::token::read_admin_token(&root).unwrap().expect("admin token");
+    let token = ros::token::read_admin_token(&root)
+        .unwrap()
+        .expect("admin token");
     rt.block_on(async {
         for writer in &clients {
             let mut fresh = RealmClient::new(writer.path());
-            sync(&url, &token, &mut fresh).await.expect("download the restored Realm");
+            sync(&url, &token, &mut fresh)
+                .await
+                .expect("download the restored Realm");
             assert_eq!(
                 final_state(fresh.state()),
                 final_state(writer.state()),

@@ -40,7 +40,10 @@ fn kill_after(mut child: Child, dir: impl Fn() -> Option<std::path::PathBuf>, n:
         if dir().is_some_and(|d| count_files(&d) >= n) {
             break;
         }
-        assert!(child.try_wait().unwrap().is_none(), "finished before the kill");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before the kill"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap();
@@ -53,17 +56,17 @@ fn kill_9_during_backup_leaves_the_source_intact_and_no_valid_backup() {
     let root = sample_root(tmp.path(), 20);
     let before = tree(&root, &[]);
     let target = tmp.path().join("backup");
-    let child = spawn(&[
-        "backup".as_ref(),
-        root.as_os_str(),
-        target.as_os_str(),
-    ]);
+    let child = spawn(&["backup".as_ref(), root.as_os_str(), target.as_os_str()]);
     let t = target.clone();
     kill_after(child, move || Some(t.clone()), 2);
     assert_eq!(tree(&root, &[]), before, "SOURCE is unchanged");
     assert!(!target.join("manifest.json").exists());
     assert_refused(&verify(&target), 1, "manifest.json");
-    assert_refused(&restore(&target, &tmp.path().join("r/data")), 1, "manifest.json");
+    assert_refused(
+        &restore(&target, &tmp.path().join("r/data")),
+        1,
+        "manifest.json",
+    );
     // The half-made TARGET is not reused by mistake.
     assert_refused(&backup(&root, &target), 2, "not empty");
 }
@@ -92,7 +95,12 @@ fn kill_9_during_restore_leaves_the_root_and_the_backup_intact() {
         std::fs::read_dir(&parent)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(".data.restore-"))
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(".data.restore-")
+            })
     };
     kill_after(child, staging, 2);
     // A killed restore leaves its lock file behind: stale, no one holds it.
@@ -102,12 +110,20 @@ fn kill_9_during_restore_leaves_the_root_and_the_backup_intact() {
     // Run again, it completes, cleans up what the killed one left, and ROOT
     // is the backup's.
     let out = restore(&target, &root);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let left: Vec<_> = std::fs::read_dir(root.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(left, vec!["data".to_string()], "no staging or previous root left");
+    assert_eq!(
+        left,
+        vec!["data".to_string()],
+        "no staging or previous root left"
+    );
     assert!(!root.join("realms/path/only-here").exists());
     for realm in support::backup::SAMPLE_REALMS {
         let id = ros::realm_id::RealmId::parse(realm, None).unwrap();

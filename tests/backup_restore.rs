@@ -52,7 +52,9 @@ fn a_backup_under_load_restores_elsewhere_and_clients_ahead_of_it_reset_and_conv
         })
         .collect();
     let progress = |since: &HashMap<u64, (u64, u64)>, by| advanced(&acked, since, WRITERS, by);
-    wait_for("every writer to be acknowledged", || progress(&HashMap::new(), 5));
+    wait_for("every writer to be acknowledged", || {
+        progress(&HashMap::new(), 5)
+    });
     let before_backup = acked.lock().unwrap().clone();
 
     let tmp = tempfile::tempdir().unwrap();
@@ -78,18 +80,28 @@ fn a_backup_under_load_restores_elsewhere_and_clients_ahead_of_it_reset_and_conv
         out
     });
     let out = support::backup::verify(&target);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(server.serving.stop().success());
 
     // Restored on another path; the same configuration, pointed at it.
     let root = tmp.path().join("elsewhere/data");
     let out = restore(&target, &root);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let root_env = root.display().to_string();
     let env = [("ROS_STORAGE__ROOT_PATH", root_env.as_str())];
     let serving = SyncServer::serve(&server.site, &env);
     let url = format!("ws://{}/realm-sync", serving.listening.sync);
-    let token = ros::token::read_admin_token(&root).unwrap().expect("admin token");
+    let token = ros::token::read_admin_token(&root)
+        .unwrap()
+        .expect("admin token");
 
     let manifest = support::backup::manifest(&target);
     for (n, client) in clients.iter().enumerate() {
@@ -102,7 +114,8 @@ fn a_backup_under_load_restores_elsewhere_and_clients_ahead_of_it_reset_and_conv
             have.len() >= want.len() && have[..want.len()] == want[..],
             "{path}: acknowledged before the backup {want:?}, restored {have:?}"
         );
-        let file = ros::realm::realm_file(&root, &ros::realm_id::RealmId::parse(&path, None).unwrap());
+        let file =
+            ros::realm::realm_file(&root, &ros::realm_id::RealmId::parse(&path, None).unwrap());
         let mark = ros::realm::inspect(&file, ros::realm::Depth::Facts)
             .unwrap()
             .restored
@@ -137,14 +150,20 @@ fn a_backup_under_load_restores_elsewhere_and_clients_ahead_of_it_reset_and_conv
             }
             eprintln!("{}: {err}", client.path());
             client.reset();
-            sync(&url, &token, client).await.expect("sync after the reset");
+            sync(&url, &token, client)
+                .await
+                .expect("sync after the reset");
             // The reset client writes again, and a newcomer sees the same Realm.
             client
                 .commit(Changeset::new(vec![workload::create(-1)]))
                 .unwrap();
-            sync(&url, &token, client).await.expect("upload after the reset");
+            sync(&url, &token, client)
+                .await
+                .expect("upload after the reset");
             let mut fresh = RealmClient::new(client.path());
-            sync(&url, &token, &mut fresh).await.expect("fresh download");
+            sync(&url, &token, &mut fresh)
+                .await
+                .expect("fresh download");
             sync(&url, &token, client).await.expect("resync");
             assert_eq!(
                 final_state(client.state()),
@@ -167,7 +186,11 @@ fn restore_refuses_a_root_a_server_holds_and_asks_only_on_a_terminal() {
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("backup");
     let out = support::backup::backup(&server.data(), &target);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let data = server.data();
     let side = ["admin.sqlite3-wal", "admin.sqlite3-shm"];
     let before = tree(&data, &side);
@@ -192,5 +215,9 @@ fn restore_refuses_a_root_a_server_holds_and_asks_only_on_a_terminal() {
     );
     assert_refused(&out, 2, "--yes");
     let out = restore(&target, &data);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

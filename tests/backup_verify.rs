@@ -18,7 +18,11 @@ fn backed_up(tmp: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let root = sample_root(tmp, 40);
     let target = tmp.join("backup");
     let out = backup(&root, &target);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (root, target)
 }
 
@@ -90,7 +94,11 @@ fn include_keys_backs_up_the_admin_token_file() {
             .arg(&target)
             .arg("--include-keys"),
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         std::fs::read(target.join("keys/admin_token.base64")).unwrap(),
         std::fs::read(root.join("keys/admin_token.base64")).unwrap()
@@ -112,7 +120,11 @@ fn a_non_empty_target_and_a_target_inside_the_root_are_refused() {
     let inside = root.join("backups/today");
     assert_refused(&backup(&root, &inside), 2, "inside the data root");
     assert!(!inside.exists());
-    assert_refused(&backup(&tmp.path().join("nothing"), &tmp.path().join("b")), 2, "nothing");
+    assert_refused(
+        &backup(&tmp.path().join("nothing"), &tmp.path().join("b")),
+        2,
+        "nothing",
+    );
 }
 
 /// One kind of damage, applied to a backup.

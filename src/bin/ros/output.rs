@@ -620,7 +620,7 @@ pub fn progress(format: Format, verb: &'static str) -> Box<dyn ros::backup::Prog
 struct Bar {
     bar: indicatif::ProgressBar,
     verb: &'static str,
-    realms: std::cell::Cell<u64>,
+    realms: std::sync::atomic::AtomicU64,
 }
 
 impl Bar {
@@ -639,7 +639,7 @@ impl Bar {
         Bar {
             bar,
             verb,
-            realms: std::cell::Cell::new(0),
+            realms: std::sync::atomic::AtomicU64::new(0),
         }
     }
 }
@@ -651,13 +651,13 @@ impl ros::backup::Progress for Bar {
     }
 
     fn file_done(&self, path: &str, bytes: u64, realm: bool) {
-        self.realms.set(self.realms.get() + u64::from(realm));
+        let realms = self
+            .realms
+            .fetch_add(u64::from(realm), std::sync::atomic::Ordering::Relaxed)
+            + u64::from(realm);
         self.bar.inc(bytes);
-        self.bar.set_message(format!(
-            "{} Realms, {}: {path}",
-            self.realms.get(),
-            self.verb
-        ));
+        self.bar
+            .set_message(format!("{realms} Realms, {}: {path}", self.verb));
     }
 }
 
@@ -695,7 +695,11 @@ pub fn backed_up(
     print(&format!(
         "backed up {} Realms{} ({} files, {}) to {} in {:.1} s ({:.1} MiB/s)",
         manifest.realms.len(),
-        if manifest.admin.is_some() { " and the admin store" } else { "" },
+        if manifest.admin.is_some() {
+            " and the admin store"
+        } else {
+            ""
+        },
         manifest.files.len(),
         mib(bytes),
         target.display(),
@@ -778,7 +782,11 @@ pub fn restored(format: Format, r: &ros::backup::Restored, elapsed: std::time::D
         r.root.display(),
         r.manifest.created,
         elapsed.as_secs_f64(),
-        if r.replaced { "; the previous root was replaced" } else { "" }
+        if r.replaced {
+            "; the previous root was replaced"
+        } else {
+            ""
+        }
     ));
 }
 

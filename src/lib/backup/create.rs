@@ -10,7 +10,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::error::{BackupError, Problem};
 use super::files::{
-    copy_database, copy_hashed, hash_file, make_dir, sync_tree, walk, write_atomic, Progress,
+    copy_database, copy_hashed, copy_threads, hash_file, make_dir, parallel, sync_fs, walk,
+    write_atomic, Progress,
 };
 use super::manifest::{
     manifest_path, AdminEntry, FileEntry, FileKind, Manifest, RealmEntry, KEYPAIR_DIR,
@@ -85,7 +86,9 @@ pub(super) fn check_target(root: &Path, target: &Path) -> Result<(), BackupError
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(BackupError::file(target, e)),
     }
-    let canonical_root = root.canonicalize().map_err(|e| BackupError::file(root, e))?;
+    let canonical_root = root
+        .canonicalize()
+        .map_err(|e| BackupError::file(root, e))?;
     let mut probe = target.to_path_buf();
     // The target may not exist yet: its nearest existing ancestor decides.
     loop {
@@ -236,19 +239,26 @@ pub fn backup(
         realms: Vec::new(),
         checksum: None,
     };
-    for (from, rel, kind) in plan {
-        let copied = copy_one(&from, target, &rel, kind)?;
-        progress.file_done(&copied.entry.path, copied.entry.size, kind == FileKind::Realm);
+    let copied = parallel(&plan, copy_threads(), &|(from, rel, kind)| {
+        let copied = copy_one(from, target, rel, *kind)?;
+        progress.file_done(
+            &copied.entry.path,
+            copied.entry.size,
+            *kind == FileKind::Realm,
+        );
+        if let Some(pause) = options.pause_after_file {
+            std::thread::sleep(pause);
+        }
+        Ok(copied)
+    })?;
+    for copied in copied {
         manifest.files.push(copied.entry);
         manifest.realms.extend(copied.realm);
         if copied.admin.is_some() {
             manifest.admin = copied.admin;
         }
-        if let Some(pause) = options.pause_after_file {
-            std::thread::sleep(pause);
-        }
     }
-    sync_tree(target)?;
+    sync_fs(target)?;
     write_atomic(target, MANIFEST_FILE, &manifest.to_json())?;
     Ok(manifest)
 }

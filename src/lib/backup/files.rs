@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 use super::error::{BackupError, Problem};
 
 /// What a long operation tells whoever watches it (the CLI's progress bar).
-pub trait Progress {
+/// Files are copied on several threads, so it is told from each of them.
+pub trait Progress: Sync {
     /// The work ahead: files and their bytes.
     fn begin(&self, _files: u64, _bytes: u64) {}
     /// One file done (`realm`: it is a Realm's store).
@@ -98,7 +99,8 @@ pub(super) fn create_file(path: &Path) -> Result<File, BackupError> {
 const CHUNK: usize = 1 << 20;
 
 /// Copies the plain file `from` to the new file `to` and returns the copy's
-/// size and SHA-256. Read errors name `from`, write errors name `to`.
+/// size and SHA-256. Read errors name `from`, write errors name `to`. Not
+/// yet durable: [`sync_fs`] makes every copy durable at once.
 pub(super) fn copy_hashed(from: &Path, to: &Path) -> Result<(u64, String), BackupError> {
     let mut input = File::open(from).map_err(|e| BackupError::file(from, e))?;
     let mut output = create_file(to)?;
@@ -106,7 +108,9 @@ pub(super) fn copy_hashed(from: &Path, to: &Path) -> Result<(u64, String), Backu
     let mut buf = vec![0u8; CHUNK];
     let mut size = 0u64;
     loop {
-        let n = input.read(&mut buf).map_err(|e| BackupError::file(from, e))?;
+        let n = input
+            .read(&mut buf)
+            .map_err(|e| BackupError::file(from, e))?;
         if n == 0 {
             break;
         }
@@ -116,7 +120,6 @@ pub(super) fn copy_hashed(from: &Path, to: &Path) -> Result<(u64, String), Backu
             .map_err(BackupError::write(to))?;
         size += n as u64;
     }
-    output.sync_all().map_err(BackupError::write(to))?;
     Ok((size, hex::encode(hasher.finalize())))
 }
 
@@ -141,8 +144,8 @@ pub(super) fn hash_file(path: &Path) -> Result<(u64, String), Problem> {
 /// server) into the new file `to`, as one consistent snapshot: the online
 /// backup API copies every page in one step, inside one read transaction,
 /// so the server's writers go on meanwhile (WAL) and the copy is one commit's
-/// state. The copy is a single file in rollback-journal mode (no `-wal`),
-/// fsynced. Never writes to `from`.
+/// state. The copy is a single file in rollback-journal mode (no `-wal`), not
+/// yet durable ([`sync_fs`]). Never writes to `from`.
 pub(super) fn copy_database(from: &Path, to: &Path) -> Result<(), BackupError> {
     let source = open_reader(from)
         .map_err(|e| BackupError::file(from, Problem::Facts(format!("cannot open: {e}"))))?;
@@ -173,12 +176,11 @@ pub(super) fn copy_database(from: &Path, to: &Path) -> Result<(), BackupError> {
             }
         }
     }
-    dest.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))
-        .map_err(sql_write)?;
-    dest.close().map_err(|(_, e)| sql_write(e))?;
-    File::open(to)
-        .and_then(|f| f.sync_all())
-        .map_err(BackupError::write(to))
+    dest.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+        r.get::<_, String>(0)
+    })
+    .map_err(sql_write)?;
+    dest.close().map_err(|(_, e)| sql_write(e))
 }
 
 /// A connection that only reads `path`. It is opened read-write when it can
@@ -209,19 +211,59 @@ pub(super) fn sync_dir(dir: &Path) -> Result<(), BackupError> {
         .map_err(BackupError::write(dir))
 }
 
-/// fsyncs `root` and every directory below it.
-pub(super) fn sync_tree(root: &Path) -> Result<(), BackupError> {
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(BackupError::write(&dir))? {
-            let entry = entry.map_err(BackupError::write(&dir))?;
-            if entry.file_type().map_err(BackupError::write(&dir))?.is_dir() {
-                dirs.push(entry.path());
-            }
+/// Makes everything written below `dir` durable: one `syncfs` of its file
+/// system, where an fsync per file would wait for one journal commit each
+/// (benches/README.md, "Backup", has what that costs).
+pub(super) fn sync_fs(dir: &Path) -> Result<(), BackupError> {
+    let handle = File::open(dir).map_err(BackupError::write(dir))?;
+    nix::unistd::syncfs(&handle).map_err(|e| BackupError::Write {
+        path: dir.to_path_buf(),
+        source: std::io::Error::from(e),
+    })
+}
+
+/// `work` on every item, on up to `threads` threads, in no particular order;
+/// the results in the items' order. At the first error no new item starts,
+/// and the error of the earliest failed item is returned.
+pub(super) fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    work: &(dyn Fn(&T) -> Result<R, BackupError> + Sync),
+) -> Result<Vec<R>, BackupError> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let results: Mutex<Vec<(usize, Result<R, BackupError>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, items.len().max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= items.len() || failed.load(Ordering::SeqCst) {
+                    return;
+                }
+                let result = work(&items[i]);
+                if result.is_err() {
+                    failed.store(true, Ordering::SeqCst);
+                }
+                results
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push((i, result));
+            });
         }
-        sync_dir(&dir)?;
-    }
-    Ok(())
+    });
+    let mut results = results
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Threads that copy files: the machine's cores, at most four (more only
+/// contend for the same disk).
+pub(super) fn copy_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 /// Writes `bytes` to `dir/name` atomically: a temporary file, fsynced, renamed

@@ -184,13 +184,15 @@ fn run_round(
         .map(|(i, f)| (f.path.clone(), i))
         .collect();
     let found = walk(root, &|rel| {
-        rel.components().next().is_some_and(|c| c.as_os_str() == "keys")
+        rel.components()
+            .next()
+            .is_some_and(|c| c.as_os_str() == "keys")
     })?;
     for f in found {
         let path = super::manifest::manifest_path(&f.rel);
         let from = root.join(&f.rel);
-        let is_realm = f.rel.starts_with("realms")
-            && f.rel.file_name().is_some_and(|n| n == REALM_FILE_NAME);
+        let is_realm =
+            f.rel.starts_with("realms") && f.rel.file_name().is_some_and(|n| n == REALM_FILE_NAME);
         let is_admin = f.rel == Path::new(ADMIN_DB_FILE);
         match listed.get(&path) {
             None if is_realm => {
@@ -235,7 +237,7 @@ fn run_round(
     if round.changed_realms + round.new_realms > 0 || round.admin_copied {
         manifest.created_ms = started_ms;
         manifest.created = round.at.clone();
-        super::files::sync_tree(target)?;
+        super::files::sync_fs(target)?;
         write_atomic(target, MANIFEST_FILE, &manifest.to_json())?;
     }
     Ok(round)
@@ -268,7 +270,9 @@ type Fingerprint = (i64, i64, String, i64);
 
 fn fingerprint(conn: &Connection, schema: &str) -> rusqlite::Result<Fingerprint> {
     let sql = FINGERPRINT.replace(" FROM ", &format!(" FROM {schema}."));
-    conn.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+    conn.query_row(&sql, [], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })
 }
 
 /// Brings the copy `to` of the Realm store `from` up to date; returns the
@@ -287,12 +291,14 @@ fn update_realm(from: &Path, to: &Path) -> Result<Option<u64>, BackupError> {
     .map_err(sql_err)?;
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(sql_err)?;
-    conn.busy_timeout(Duration::from_secs(30)).map_err(sql_err)?;
+    conn.busy_timeout(Duration::from_secs(30))
+        .map_err(sql_err)?;
     let uri = format!("file:{}?mode=ro", percent_path(from));
     conn.execute("ATTACH DATABASE ?1 AS src", [uri])
         .map_err(|e| BackupError::file(from, Problem::Facts(format!("cannot open: {e}"))))?;
     let tx = conn.transaction().map_err(sql_err)?;
-    let theirs = fingerprint(&tx, "src").map_err(|e| BackupError::file(from, Problem::Facts(e.to_string())))?;
+    let theirs = fingerprint(&tx, "src")
+        .map_err(|e| BackupError::file(from, Problem::Facts(e.to_string())))?;
     let ours = fingerprint(&tx, "main").map_err(sql_err)?;
     if theirs == ours {
         return Ok(None);
@@ -356,4 +362,3 @@ fn percent_path(path: &Path) -> String {
     }
     out
 }
-

@@ -234,7 +234,14 @@ mod tests {
 
     #[test]
     fn paths_that_leave_the_backup_are_refused() {
-        for bad in ["../x", "/etc/passwd", "a/../../b", "", "manifest.json", "a/./b"] {
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "",
+            "manifest.json",
+            "a/./b",
+        ] {
             assert!(relative(bad).is_err(), "{bad:?}");
         }
         assert!(relative("realms/path/a/realm.sqlite3").is_ok());

@@ -21,8 +21,8 @@ mod verify;
 
 pub use create::{backup, BackupOptions, Source};
 pub use error::{BackupError, Problem};
-pub use follow::{follow, FollowOptions, Round, FOLLOW_LOCK};
 pub use files::{Progress, Quiet, PAUSE_ENV};
+pub use follow::{follow, FollowOptions, Round, FOLLOW_LOCK};
 pub use manifest::{
     AdminEntry, FileEntry, FileKind, Manifest, RealmEntry, KEYPAIR_DIR, MANIFEST_FILE,
     MANIFEST_FORMAT,

@@ -11,7 +11,7 @@ use std::time::Duration;
 use nix::fcntl::{renameat2, RenameFlags, AT_FDCWD};
 
 use super::error::{BackupError, Problem};
-use super::files::{copy_hashed, make_dir, sync_dir, sync_tree, Progress};
+use super::files::{copy_hashed, copy_threads, make_dir, parallel, sync_dir, sync_fs, Progress};
 use super::manifest::{relative, FileKind, Manifest};
 use super::verify::read_manifest;
 use crate::realm::{mark_restored, Latest};
@@ -103,7 +103,7 @@ pub fn restore(
         .collect();
     let bytes: u64 = files.iter().map(|f| f.size).sum();
     progress.begin(files.len() as u64, bytes);
-    for entry in &files {
+    parallel(&files, copy_threads(), &|entry| {
         let rel = relative(&entry.path).map_err(|p| BackupError::file(backup, p))?;
         let from = backup.join(&rel);
         let to = staging.join(&rel);
@@ -119,7 +119,10 @@ pub fn restore(
         }
         if entry.kind == FileKind::Realm {
             let realm = manifest.realm_of(&entry.path).ok_or_else(|| {
-                BackupError::file(&from, Problem::Facts("no Realm entry in the manifest".into()))
+                BackupError::file(
+                    &from,
+                    Problem::Facts("no Realm entry in the manifest".into()),
+                )
             })?;
             let latest = Latest {
                 version: realm.server_version,
@@ -132,8 +135,9 @@ pub fn restore(
         if let Some(pause) = options.pause_after_file {
             std::thread::sleep(pause);
         }
-    }
-    sync_tree(&staging)?;
+        Ok(())
+    })?;
+    sync_fs(&staging)?;
     let replaced = swap_into_place(&staging, root)?;
     sync_dir(&parent)?;
     if let Some(lock) = lock {

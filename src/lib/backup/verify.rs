@@ -15,9 +15,7 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, BackupError> {
     let path = dir.join(MANIFEST_FILE);
     let bytes = std::fs::read(&path).map_err(|e| {
         let problem = if e.kind() == std::io::ErrorKind::NotFound {
-            Problem::Manifest(
-                "no manifest: not a backup, or a backup that did not finish".into(),
-            )
+            Problem::Manifest("no manifest: not a backup, or a backup that did not finish".into())
         } else {
             Problem::Io(e)
         };
@@ -55,9 +53,15 @@ pub(super) fn check_file(
         FileKind::Realm => {
             let facts = inspect(path, Depth::Full)?;
             let Some(want) = manifest.realm_of(&entry.path) else {
-                return Err(Problem::Facts("the manifest lists no Realm for this file".into()));
+                return Err(Problem::Facts(
+                    "the manifest lists no Realm for this file".into(),
+                ));
             };
-            let found = (facts.realm.as_str(), facts.latest.version, facts.latest.salt);
+            let found = (
+                facts.realm.as_str(),
+                facts.latest.version,
+                facts.latest.salt,
+            );
             let expected = (want.realm.as_str(), want.server_version, want.salt);
             if found != expected {
                 return Err(Problem::Facts(format!(
@@ -100,7 +104,8 @@ pub fn verify(dir: &Path, progress: &dyn Progress) -> Result<Verified, BackupErr
     let manifest = read_manifest(dir)?;
     progress.begin(manifest.files.len() as u64, manifest.total_bytes());
     for entry in &manifest.files {
-        let rel = relative(&entry.path).map_err(|p| BackupError::file(dir.join(MANIFEST_FILE), p))?;
+        let rel =
+            relative(&entry.path).map_err(|p| BackupError::file(dir.join(MANIFEST_FILE), p))?;
         let path = dir.join(rel);
         check_file(&manifest, entry, &path).map_err(|p| BackupError::file(&path, p))?;
         progress.file_done(&entry.path, entry.size, entry.kind == FileKind::Realm);

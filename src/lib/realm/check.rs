@@ -62,7 +62,9 @@ pub fn inspect(path: &Path, depth: Depth) -> Result<StoreFacts, RealmError> {
         });
     }
     let realm: String = conn
-        .query_row("SELECT value FROM meta WHERE key = 'realm'", [], |r| r.get(0))
+        .query_row("SELECT value FROM meta WHERE key = 'realm'", [], |r| {
+            r.get(0)
+        })
         .optional()?
         .ok_or_else(|| damaged("the meta table names no Realm"))?;
     let meta = load_meta(&conn)?;

@@ -121,8 +121,8 @@ pub fn exec(args: BackupArgs) -> CliResult {
     } else {
         let started = Instant::now();
         let progress = output::progress(args.format, "backing up");
-        let manifest = ros::backup::backup(&source, &target, &options, progress.as_ref())
-            .map_err(classify)?;
+        let manifest =
+            ros::backup::backup(&source, &target, &options, progress.as_ref()).map_err(classify)?;
         drop(progress);
         output::backed_up(args.format, &target, &manifest, started.elapsed());
     }
