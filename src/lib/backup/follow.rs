@@ -203,11 +203,10 @@ fn run_round(
             }
             Some(&i) if is_realm => {
                 let to = target.join(&f.rel);
-                let copied = update_realm(&from, &to)?;
-                if copied.is_some() {
+                if let Some(copied) = update_realm(&from, &to)? {
                     refresh_entry(manifest, i, &to)?;
                     round.changed_realms += 1;
-                    round.changesets += copied.unwrap_or(0);
+                    round.changesets += copied;
                 }
             }
             Some(&i) if is_admin => {
