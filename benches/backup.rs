@@ -13,12 +13,10 @@ mod support;
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ros::changeset::Changeset;
-use support::live::{write_until_stopped, Acked};
+use support::live::Writers;
 use support::sync_server::SyncServer;
 use support::workload;
 
@@ -150,21 +148,9 @@ fn main() {
     let url = format!("ws://{}/realm-sync", serving.listening.sync);
     let token = ros::token::read_admin_token(&root).unwrap().unwrap();
     let runtime = support::sync_server::runtime();
-    let acked: Acked = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let writers: Vec<_> = (0..WRITERS)
-        .map(|n| {
-            runtime.spawn(write_until_stopped(
-                url.clone(),
-                token.clone(),
-                format!("/bench/r{n}"),
-                n,
-                acked.clone(),
-                stop.clone(),
-            ))
-        })
-        .collect();
-    let total = || -> u64 { acked.lock().unwrap().values().map(|v| v.1).sum() };
+    let paths: Vec<String> = (0..WRITERS).map(|n| format!("/bench/r{n}")).collect();
+    let writers = Writers::spawn(&runtime, &url, &token, &paths);
+    let total = || writers.total();
     std::thread::sleep(Duration::from_secs(1));
     let (t0, w0) = (Instant::now(), total());
     std::thread::sleep(Duration::from_secs(3));
@@ -178,12 +164,7 @@ fn main() {
         std::fs::remove_dir_all(&target).unwrap();
     }
     let during_rate = (total() - w1) as f64 / t1.elapsed().as_secs_f64();
-    stop.store(true, Ordering::SeqCst);
-    runtime.block_on(async {
-        for w in writers {
-            w.await.unwrap();
-        }
-    });
+    writers.stop(&runtime);
     drop(serving);
     let live = median(loaded.clone());
     println!(

@@ -9,15 +9,13 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Instant;
 
 use ros::client::sync::RealmClient;
 use ros::objects::final_state;
 use ros::realm_id::RealmId;
-use support::backup::{manifest, restore, verify};
-use support::live::{advanced, sync, wait_for, write_until_stopped, Acked};
+use support::backup::{manifest, restore_and_serve, verify};
+use support::live::{sync, wait_for, Writers};
 use support::sync_server::{runtime, SyncServer};
 
 const WRITERS: u64 = 2;
@@ -81,22 +79,10 @@ fn follow_keeps_up_with_a_write_load_survives_a_crash_and_restores() {
     let server = SyncServer::start(&[]);
     let data = server.data();
     let rt = runtime();
-    let acked: Acked = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let writers: Vec<_> = (0..WRITERS)
-        .map(|n| {
-            rt.spawn(write_until_stopped(
-                server.url(),
-                server.admin_token.clone(),
-                path(n),
-                n,
-                acked.clone(),
-                stop.clone(),
-            ))
-        })
-        .collect();
+    let paths: Vec<String> = (0..WRITERS).map(path).collect();
+    let writers = Writers::spawn(&rt, &server.url(), &server.admin_token, &paths);
     wait_for("the writers to start", || {
-        advanced(&acked, &HashMap::new(), WRITERS, 3)
+        writers.advanced(&HashMap::new(), 3)
     });
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("continuous");
@@ -119,14 +105,7 @@ fn follow_keeps_up_with_a_write_load_survives_a_crash_and_restores() {
         }
     }
     eprintln!("follow lag under load (ms, version seen → in TARGET): {lags:?}");
-    stop.store(true, Ordering::SeqCst);
-    let clients: Vec<RealmClient> = rt.block_on(async {
-        let mut out = Vec::new();
-        for w in writers {
-            out.push(w.await.unwrap());
-        }
-        out
-    });
+    let clients = writers.stop(&rt);
     for n in 0..WRITERS {
         let last = live_version(&data, &path(n));
         wait_for("TARGET to catch up after the load", || {
@@ -145,21 +124,7 @@ fn follow_keeps_up_with_a_write_load_survives_a_crash_and_restores() {
 
     assert!(server.serving.stop().success());
     let root = tmp.path().join("restored/data");
-    let out = restore(&target, &root);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let root_env = root.display().to_string();
-    let serving = SyncServer::serve(
-        &server.site,
-        &[("ROS_STORAGE__ROOT_PATH", root_env.as_str())],
-    );
-    let url = format!("ws://{}/realm-sync", serving.listening.sync);
-    let token = ros::token::read_admin_token(&root)
-        .unwrap()
-        .expect("admin token");
+    let (serving, url, token) = restore_and_serve(&target, &root, &server.site);
     rt.block_on(async {
         for writer in &clients {
             let mut fresh = RealmClient::new(writer.path());

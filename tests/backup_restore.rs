@@ -7,14 +7,12 @@
 use crate::support;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use ros::changeset::Changeset;
 use ros::client::sync::{HistoryEntry, RealmClient, SyncError};
 use ros::objects::final_state;
-use support::backup::{assert_refused, restore, tree};
-use support::live::{advanced, sync, wait_for, write_until_stopped, Acked};
+use support::backup::{assert_refused, restore, restore_and_serve, tree};
+use support::live::{sync, wait_for, Writers};
 use support::sync_server::{runtime, stored_versions, SyncServer};
 use support::workload;
 
@@ -37,25 +35,12 @@ fn local_versions(client: &RealmClient, up_to: u64) -> Vec<u64> {
 fn a_backup_under_load_restores_elsewhere_and_clients_ahead_of_it_reset_and_converge() {
     let server = SyncServer::start(&[]);
     let rt = runtime();
-    let acked: Acked = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let writers: Vec<_> = (0..WRITERS)
-        .map(|n| {
-            rt.spawn(write_until_stopped(
-                server.url(),
-                server.admin_token.clone(),
-                format!("/live-{n}"),
-                n,
-                acked.clone(),
-                stop.clone(),
-            ))
-        })
-        .collect();
-    let progress = |since: &HashMap<u64, (u64, u64)>, by| advanced(&acked, since, WRITERS, by);
+    let paths: Vec<String> = (0..WRITERS).map(|n| format!("/live-{n}")).collect();
+    let writers = Writers::spawn(&rt, &server.url(), &server.admin_token, &paths);
     wait_for("every writer to be acknowledged", || {
-        progress(&HashMap::new(), 5)
+        writers.advanced(&HashMap::new(), 5)
     });
-    let before_backup = acked.lock().unwrap().clone();
+    let before_backup = writers.progress();
 
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("backup");
@@ -69,16 +54,11 @@ fn a_backup_under_load_restores_elsewhere_and_clients_ahead_of_it_reset_and_conv
     let report = support::ok_json(&out);
     assert!(report["realms"].as_u64().unwrap() >= WRITERS);
     // The clients go on past the backup, then stop.
-    let after_backup = acked.lock().unwrap().clone();
-    wait_for("writes after the backup", || progress(&after_backup, 3));
-    stop.store(true, Ordering::SeqCst);
-    let mut clients: Vec<RealmClient> = rt.block_on(async {
-        let mut out = Vec::new();
-        for w in writers {
-            out.push(w.await.unwrap());
-        }
-        out
+    let after_backup = writers.progress();
+    wait_for("writes after the backup", || {
+        writers.advanced(&after_backup, 3)
     });
+    let mut clients = writers.stop(&rt);
     let out = support::backup::verify(&target);
     assert!(
         out.status.success(),
@@ -89,19 +69,7 @@ fn a_backup_under_load_restores_elsewhere_and_clients_ahead_of_it_reset_and_conv
 
     // Restored on another path; the same configuration, pointed at it.
     let root = tmp.path().join("elsewhere/data");
-    let out = restore(&target, &root);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let root_env = root.display().to_string();
-    let env = [("ROS_STORAGE__ROOT_PATH", root_env.as_str())];
-    let serving = SyncServer::serve(&server.site, &env);
-    let url = format!("ws://{}/realm-sync", serving.listening.sync);
-    let token = ros::token::read_admin_token(&root)
-        .unwrap()
-        .expect("admin token");
+    let (serving, url, token) = restore_and_serve(&target, &root, &server.site);
 
     let manifest = support::backup::manifest(&target);
     for (n, client) in clients.iter().enumerate() {

@@ -7,8 +7,8 @@ use crate::support;
 use std::path::Path;
 
 use support::backup::{
-    assert_refused, backup, manifest, reseal, restore, sample_root, sha256, tree, verify,
-    SAMPLE_REALMS,
+    assert_refused, backup, backup_with, manifest, reseal, restore, sample_root, sha256, tree,
+    verify, SAMPLE_REALMS,
 };
 
 const REALM_FILE: &str = "realms/path/alpha/realm.sqlite3";
@@ -32,13 +32,7 @@ fn a_backup_mirrors_the_root_verifies_and_leaves_the_source_alone() {
     let root = sample_root(tmp.path(), 40);
     let before = tree(&root, &[]);
     let target = tmp.path().join("backup");
-    let out = support::run(
-        support::ros()
-            .arg("backup")
-            .arg(&root)
-            .arg(&target)
-            .args(["--format", "json"]),
-    );
+    let out = backup_with(&root, &target, &["--format", "json"]);
     let report = support::ok_json(&out);
     assert_eq!(tree(&root, &[]), before, "the source is unchanged");
     assert_eq!(report["realms"], 3);
@@ -87,13 +81,7 @@ fn include_keys_backs_up_the_admin_token_file() {
     let tmp = tempfile::tempdir().unwrap();
     let root = sample_root(tmp.path(), 2);
     let target = tmp.path().join("backup");
-    let out = support::run(
-        support::ros()
-            .arg("backup")
-            .arg(&root)
-            .arg(&target)
-            .arg("--include-keys"),
-    );
+    let out = backup_with(&root, &target, &["--include-keys"]);
     assert!(
         out.status.success(),
         "{}",

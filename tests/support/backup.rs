@@ -94,7 +94,43 @@ pub fn tree(dir: &Path, skip: &[&str]) -> BTreeMap<String, String> {
 }
 
 pub fn backup(source: &Path, target: &Path) -> Output {
-    super::run(super::ros().arg("backup").arg(source).arg(target))
+    backup_with(source, target, &[])
+}
+
+/// `ros backup SOURCE TARGET` with more arguments.
+pub fn backup_with(source: &Path, target: &Path, args: &[&str]) -> Output {
+    super::run(
+        super::ros()
+            .arg("backup")
+            .arg(source)
+            .arg(target)
+            .args(args),
+    )
+}
+
+/// Restores `backup` into `root` (`--yes`) and serves `site`'s configuration
+/// on it; the server, its sync URL and the admin token it made.
+pub fn restore_and_serve(
+    backup: &Path,
+    root: &Path,
+    site: &Path,
+) -> (super::server::Running, String, String) {
+    let out = restore(backup, root);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let root_env = root.display().to_string();
+    let serving = super::sync_server::SyncServer::serve(
+        site,
+        &[("ROS_STORAGE__ROOT_PATH", root_env.as_str())],
+    );
+    let url = format!("ws://{}/realm-sync", serving.listening.sync);
+    let token = ros::token::read_admin_token(root)
+        .expect("admin token file")
+        .expect("admin token");
+    (serving, url, token)
 }
 
 pub fn verify(target: &Path) -> Output {

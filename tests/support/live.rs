@@ -52,14 +52,69 @@ pub async fn write_until_stopped(
     client
 }
 
-/// Whether every one of `writers` was acknowledged `by` more client versions
-/// than in `since`.
-pub fn advanced(acked: &Acked, since: &HashMap<u64, (u64, u64)>, writers: u64, by: u64) -> bool {
-    let now = acked.lock().unwrap().clone();
-    (0..writers).all(|n| {
-        let before = since.get(&n).map_or(0, |v| v.1);
-        now.get(&n).is_some_and(|v| v.1 >= before + by)
-    })
+/// Writers running on a runtime, writer `n` on Realm `paths[n]`.
+pub struct Writers {
+    pub acked: Acked,
+    stop: Arc<AtomicBool>,
+    tasks: Vec<tokio::task::JoinHandle<RealmClient>>,
+}
+
+impl Writers {
+    pub fn spawn(
+        rt: &tokio::runtime::Runtime,
+        url: &str,
+        token: &str,
+        paths: &[String],
+    ) -> Writers {
+        let acked: Acked = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let tasks = paths
+            .iter()
+            .enumerate()
+            .map(|(n, path)| {
+                rt.spawn(write_until_stopped(
+                    url.to_string(),
+                    token.to_string(),
+                    path.clone(),
+                    n as u64,
+                    acked.clone(),
+                    stop.clone(),
+                ))
+            })
+            .collect();
+        Writers { acked, stop, tasks }
+    }
+
+    /// Per writer: (file ident, acknowledged client version) now.
+    pub fn progress(&self) -> HashMap<u64, (u64, u64)> {
+        self.acked.lock().unwrap().clone()
+    }
+
+    /// Changesets acknowledged so far, all writers together.
+    pub fn total(&self) -> u64 {
+        self.acked.lock().unwrap().values().map(|v| v.1).sum()
+    }
+
+    /// Whether every writer was acknowledged `by` more client versions than in `since`.
+    pub fn advanced(&self, since: &HashMap<u64, (u64, u64)>, by: u64) -> bool {
+        let now = self.progress();
+        (0..self.tasks.len() as u64).all(|n| {
+            let before = since.get(&n).map_or(0, |v| v.1);
+            now.get(&n).is_some_and(|v| v.1 >= before + by)
+        })
+    }
+
+    /// Stops every writer after its current changeset; their clients.
+    pub fn stop(self, rt: &tokio::runtime::Runtime) -> Vec<RealmClient> {
+        self.stop.store(true, Ordering::SeqCst);
+        rt.block_on(async {
+            let mut out = Vec::new();
+            for task in self.tasks {
+                out.push(task.await.expect("writer"));
+            }
+            out
+        })
+    }
 }
 
 /// Polls `done` every 50 ms; panics after a minute (a hang, not a slow run).
