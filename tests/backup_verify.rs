@@ -264,3 +264,50 @@ fn every_damage_makes_verify_and_restore_refuse_naming_the_file() {
         assert!(!root.exists(), "{}: nothing was restored", damage.name);
     }
 }
+
+#[test]
+fn a_file_that_cannot_be_copied_fails_the_backup_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = sample_root(tmp.path(), 2);
+    support::write(
+        &root.join("realms/path/broken/realm.sqlite3"),
+        "this is not an SQLite database, and it is far longer than a header would be",
+    );
+    let out = backup(&root, &tmp.path().join("b1"));
+    assert_refused(&out, 1, "realms/path/broken/realm.sqlite3");
+    assert!(!tmp.path().join("b1/manifest.json").exists());
+    std::fs::remove_file(root.join("realms/path/broken/realm.sqlite3")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", root.join("realms/elsewhere")).unwrap();
+    let out = backup(&root, &tmp.path().join("b2"));
+    assert_refused(&out, 1, "realms/elsewhere");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"));
+}
+
+#[test]
+fn a_configuration_as_source_brings_the_key_pair_which_restore_leaves_out_of_the_root() {
+    let (_tmp, site) = support::init_site();
+    // A root a server has used: the format marker and the admin store.
+    ros::root::check_or_write_marker(&site.join("data")).unwrap();
+    drop(ros::admin::AdminStore::open_in_root(&site.join("data")).unwrap());
+    let target = site.join("../backup");
+    let out = backup_with(
+        &site.join("configuration.yml"),
+        &target,
+        &["--include-keys", "--format", "json"],
+    );
+    let report = support::ok_json(&out);
+    assert_eq!(report["manifest"]["keys_included"], true);
+    assert_eq!(
+        std::fs::read(target.join("ros-backup-keypair/private.pem")).unwrap(),
+        std::fs::read(site.join("keys/auth.key")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(target.join("ros-backup-keypair/public.pem")).unwrap(),
+        std::fs::read(site.join("keys/auth.pub")).unwrap()
+    );
+    assert!(verify(&target).status.success());
+    let root = site.join("../restored");
+    assert!(restore(&target, &root).status.success());
+    assert!(!root.join("ros-backup-keypair").exists());
+    assert!(root.join("admin.sqlite3").exists());
+}
