@@ -16,6 +16,9 @@ _ros() {
             ",$1")
                 cmd="ros"
                 ;;
+            ros,backup)
+                cmd="ros__subcmd__backup"
+                ;;
             ros,changeset)
                 cmd="ros__subcmd__changeset"
                 ;;
@@ -40,6 +43,9 @@ _ros() {
             ros,realm)
                 cmd="ros__subcmd__realm"
                 ;;
+            ros,restore)
+                cmd="ros__subcmd__restore"
+                ;;
             ros,serve)
                 cmd="ros__subcmd__serve"
                 ;;
@@ -52,6 +58,18 @@ _ros() {
             ros,user)
                 cmd="ros__subcmd__user"
                 ;;
+            ros__subcmd__backup,help)
+                cmd="ros__subcmd__backup__subcmd__help"
+                ;;
+            ros__subcmd__backup,verify)
+                cmd="ros__subcmd__backup__subcmd__verify"
+                ;;
+            ros__subcmd__backup__subcmd__help,help)
+                cmd="ros__subcmd__backup__subcmd__help__subcmd__help"
+                ;;
+            ros__subcmd__backup__subcmd__help,verify)
+                cmd="ros__subcmd__backup__subcmd__help__subcmd__verify"
+                ;;
             ros__subcmd__changeset,decode)
                 cmd="ros__subcmd__changeset__subcmd__decode"
                 ;;
@@ -63,6 +81,9 @@ _ros() {
                 ;;
             ros__subcmd__changeset__subcmd__help,help)
                 cmd="ros__subcmd__changeset__subcmd__help__subcmd__help"
+                ;;
+            ros__subcmd__help,backup)
+                cmd="ros__subcmd__help__subcmd__backup"
                 ;;
             ros__subcmd__help,changeset)
                 cmd="ros__subcmd__help__subcmd__changeset"
@@ -88,6 +109,9 @@ _ros() {
             ros__subcmd__help,realm)
                 cmd="ros__subcmd__help__subcmd__realm"
                 ;;
+            ros__subcmd__help,restore)
+                cmd="ros__subcmd__help__subcmd__restore"
+                ;;
             ros__subcmd__help,serve)
                 cmd="ros__subcmd__help__subcmd__serve"
                 ;;
@@ -99,6 +123,9 @@ _ros() {
                 ;;
             ros__subcmd__help,user)
                 cmd="ros__subcmd__help__subcmd__user"
+                ;;
+            ros__subcmd__help__subcmd__backup,verify)
+                cmd="ros__subcmd__help__subcmd__backup__subcmd__verify"
                 ;;
             ros__subcmd__help__subcmd__changeset,decode)
                 cmd="ros__subcmd__help__subcmd__changeset__subcmd__decode"
@@ -374,7 +401,7 @@ _ros() {
 
     case "${cmd}" in
         ros)
-            opts="-h -V --check-configuration --help --version serve start check-configuration init token user permission realm probe changeset generate-assets help"
+            opts="-h -V --check-configuration --help --version serve start check-configuration init token user permission realm probe backup restore changeset generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -382,6 +409,88 @@ _ros() {
             case "${prev}" in
                 --check-configuration)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__backup)
+            opts="-h --include-keys --follow --interval --format --help verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__backup__subcmd__help)
+            opts="verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__backup__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__backup__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__backup__subcmd__verify)
+            opts="-h --format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -530,8 +639,36 @@ _ros() {
             return 0
             ;;
         ros__subcmd__help)
-            opts="serve start check-configuration init token user permission realm probe changeset generate-assets help"
+            opts="serve start check-configuration init token user permission realm probe backup restore changeset generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__help__subcmd__backup)
+            opts="verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__help__subcmd__backup__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -812,6 +949,20 @@ _ros() {
         ros__subcmd__help__subcmd__realm__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2008,6 +2159,24 @@ _ros() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__restore)
+            opts="-y -h --yes --format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 *)

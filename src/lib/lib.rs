@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod backup;
 pub mod changeset;
 pub mod client;
 pub mod config;

@@ -2,8 +2,10 @@
 //! made by `ros init`, TLS material from a test CA, and a running server.
 #![allow(dead_code)]
 
+pub mod backup;
 pub mod captures;
 pub mod http;
+pub mod live;
 pub mod openapi;
 pub mod relay;
 pub mod server;

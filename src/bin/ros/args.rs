@@ -62,6 +62,10 @@ pub enum Command {
     Realm(commands::realm::RealmArgs),
     /// Probe a sync server as a client would, timing each step of a session.
     Probe(ProbeCli),
+    /// Back up a data root while the server runs (or `backup verify` a backup).
+    Backup(commands::backup::BackupArgs),
+    /// Replace a data root with a verified backup (the server must be stopped).
+    Restore(commands::restore::RestoreArgs),
     /// Inspect changesets (the binary format clients upload).
     Changeset(commands::changeset::ChangesetArgs),
     /// Write the man pages and shell completions generated from this CLI.
@@ -83,6 +87,8 @@ impl Command {
             Command::Realm(_) => "realm",
             Command::Probe(_) => "probe",
             Command::Changeset(_) => "changeset",
+            Command::Backup(_) => "backup",
+            Command::Restore(_) => "restore",
             Command::GenerateAssets(_) => "generate-assets",
         }
     }

@@ -52,6 +52,8 @@ fn run(cli: Cli) -> (&'static str, CliResult) {
         Command::CheckConfiguration(args) => check_configuration::exec(args),
         Command::Init(args) => init::exec(args),
         Command::Changeset(args) => changeset::exec(args),
+        Command::Backup(args) => backup::exec(args),
+        Command::Restore(args) => restore::exec(args),
         Command::Probe(args) => match args.command {
             Some(ProbeCommand::Bench(bench)) => probe_bench::exec(*bench),
             None => probe::exec(args.probe),

@@ -683,3 +683,205 @@ impl Drop for ProgressGuard {
         }
     }
 }
+
+/// The progress of a backup, verify or restore: a bar (bytes, and Realms) on a
+/// terminal for people, nothing otherwise (the summary line follows).
+pub fn progress(format: Format, verb: &'static str) -> Box<dyn ros::backup::Progress> {
+    if format == Format::Table && std::io::stderr().is_terminal() {
+        Box::new(Bar::new(verb))
+    } else {
+        Box::new(ros::backup::Quiet)
+    }
+}
+
+struct Bar {
+    bar: indicatif::ProgressBar,
+    verb: &'static str,
+    realms: std::sync::atomic::AtomicU64,
+}
+
+impl Bar {
+    fn new(verb: &'static str) -> Bar {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(0),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        let style = indicatif::ProgressStyle::with_template(
+            "{prefix} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} {msg}",
+        )
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.set_prefix(verb);
+        Bar {
+            bar,
+            verb,
+            realms: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+}
+
+impl ros::backup::Progress for Bar {
+    fn begin(&self, files: u64, bytes: u64) {
+        self.bar.set_length(bytes);
+        self.bar.set_message(format!("0/{files} files"));
+    }
+
+    fn file_done(&self, path: &str, bytes: u64, realm: bool) {
+        let realms = self
+            .realms
+            .fetch_add(u64::from(realm), std::sync::atomic::Ordering::Relaxed)
+            + u64::from(realm);
+        self.bar.inc(bytes);
+        self.bar
+            .set_message(format!("{realms} Realms, {}: {path}", self.verb));
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn rate(bytes: u64, elapsed: std::time::Duration) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0) / elapsed.as_secs_f64().max(1e-6)
+}
+
+pub fn backed_up(
+    format: Format,
+    target: &std::path::Path,
+    manifest: &ros::backup::Manifest,
+    elapsed: std::time::Duration,
+) {
+    let bytes = manifest.total_bytes();
+    if format == Format::Json {
+        return json(&serde_json::json!({
+            "target": target,
+            "files": manifest.files.len(),
+            "realms": manifest.realms.len(),
+            "bytes": bytes,
+            "seconds": elapsed.as_secs_f64(),
+            "manifest": manifest,
+        }));
+    }
+    print(&format!(
+        "backed up {} Realms{} ({} files, {}) to {} in {:.1} s ({:.1} MiB/s)",
+        manifest.realms.len(),
+        if manifest.admin.is_some() {
+            " and the admin store"
+        } else {
+            ""
+        },
+        manifest.files.len(),
+        mib(bytes),
+        target.display(),
+        elapsed.as_secs_f64(),
+        rate(bytes, elapsed),
+    ));
+}
+
+pub fn verified(format: Format, target: &std::path::Path, v: &ros::backup::Verified) {
+    if format == Format::Json {
+        return json(&serde_json::json!({
+            "backup": target,
+            "ok": true,
+            "files": v.files,
+            "realms": v.manifest.realms.len(),
+            "bytes": v.bytes,
+            "created": v.manifest.created,
+        }));
+    }
+    print(&format!(
+        "ok: {} ({} files, {} Realms, {}, taken {}) matches its manifest",
+        target.display(),
+        v.files,
+        v.manifest.realms.len(),
+        mib(v.bytes),
+        v.manifest.created
+    ));
+}
+
+/// A failed verify in JSON, for scripts (the error line goes to stderr either way).
+pub fn verify_failed(format: Format, target: &std::path::Path, e: &ros::backup::BackupError) {
+    if format != Format::Json {
+        return;
+    }
+    let (file, problem) = match e {
+        ros::backup::BackupError::File { path, problem } => {
+            (Some(path.display().to_string()), problem.to_string())
+        }
+        other => (None, other.to_string()),
+    };
+    json(&serde_json::json!({
+        "backup": target,
+        "ok": false,
+        "file": file,
+        "problem": problem,
+    }));
+}
+
+pub fn restore_question(root: &std::path::Path, manifest: &ros::backup::Manifest) -> String {
+    let what = if root.exists() {
+        format!("Replace the data root {}", root.display())
+    } else {
+        format!("Create the data root {}", root.display())
+    };
+    format!(
+        "{what} with the backup taken {} ({} Realms, {})?",
+        manifest.created,
+        manifest.realms.len(),
+        mib(manifest.total_bytes())
+    )
+}
+
+pub fn restored(format: Format, r: &ros::backup::Restored, elapsed: std::time::Duration) {
+    if format == Format::Json {
+        return json(&serde_json::json!({
+            "root": r.root,
+            "replaced": r.replaced,
+            "files": r.files,
+            "realms": r.manifest.realms.len(),
+            "bytes": r.bytes,
+            "backup_created": r.manifest.created,
+            "seconds": elapsed.as_secs_f64(),
+        }));
+    }
+    print(&format!(
+        "restored {} Realms ({} files, {}) into {} from the backup taken {} in {:.1} s{}",
+        r.manifest.realms.len(),
+        r.files,
+        mib(r.bytes),
+        r.root.display(),
+        r.manifest.created,
+        elapsed.as_secs_f64(),
+        if r.replaced {
+            "; the previous root was replaced"
+        } else {
+            ""
+        }
+    ));
+}
+
+pub fn follow_round(format: Format, round: &ros::backup::Round) {
+    if format == Format::Json {
+        return json_line(round);
+    }
+    if round.changed_realms > 0 || round.new_realms > 0 {
+        print(&format!(
+            "{}: {} Realms updated ({} changesets), {} new, behind by {} ms",
+            round.at, round.changed_realms, round.changesets, round.new_realms, round.lag_ms
+        ));
+    }
+}
+
+fn json_line<T: Serialize + ?Sized>(value: &T) {
+    match serde_json::to_string(value) {
+        Ok(text) => print(&text),
+        Err(e) => eprintln!("ros: cannot write JSON: {e}"),
+    }
+}

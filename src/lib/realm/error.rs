@@ -27,6 +27,8 @@ pub enum RealmError {
     Sql(#[from] rusqlite::Error),
     #[error("the stored history is damaged at server version {version}: {reason}")]
     Damaged { version: u64, reason: String },
+    #[error("the database is corrupt: {0}")]
+    Corrupt(String),
     #[error("the stored object state is damaged: {0}")]
     Snapshot(String),
 }

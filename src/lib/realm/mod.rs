@@ -18,21 +18,25 @@
 //!   of an upload reads ([`HistoryCache`]);
 //! * the object state, loaded from the last snapshot plus the entries after it.
 
+mod check;
 mod download;
 mod error;
 mod ident;
 mod integrate;
 mod open;
+mod restored;
 mod schema;
 
 #[cfg(test)]
 mod tests;
 
+pub use check::{inspect, sqlite_checks, Depth, StoreFacts};
 pub use download::{DownloadBatch, DownloadChangeset};
 pub use error::RealmError;
 pub use ident::{IdentRefusal, IdentRequest, Identified};
 pub use integrate::{ClientUpload, IntegrateRefusal, UploadedChangeset};
 pub use open::{realm_file, REALM_FILE_NAME};
+pub use restored::{mark_restored, Restored};
 pub use schema::SCHEMA_VERSION;
 
 use std::collections::HashMap;
@@ -111,6 +115,8 @@ pub struct RealmStore {
     state: State,
     snapshot_version: u64,
     options: MergeOptions,
+    /// Set when a restore put this Realm back from a backup.
+    restored: Option<Restored>,
 }
 
 impl std::fmt::Debug for RealmStore {
@@ -163,6 +169,20 @@ impl RealmStore {
     /// The materialized object state at the current version.
     pub fn state(&self) -> &State {
         &self.state
+    }
+
+    /// Where a restore cut this Realm's history, if one did.
+    pub fn restored(&self) -> Option<&Restored> {
+        self.restored.as_ref()
+    }
+
+    /// A refused IDENT in words: the refusal, and on a restored Realm why the
+    /// client is ahead of the server.
+    pub fn explain(&self, refusal: &IdentRefusal) -> String {
+        match &self.restored {
+            Some(mark) => format!("{refusal}; {}", mark.explain()),
+            None => refusal.to_string(),
+        }
     }
 
     /// Bytes of every stored changeset together.

@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::error::RealmError;
+use super::restored::read_restored;
 use super::schema::migrate;
 use super::{
     ClientFile, EntryMeta, HistoryCache, RealmStore, FIRST_CLIENT_FILE_IDENT, SNAPSHOT_EVERY,
@@ -132,8 +133,10 @@ impl RealmStore {
             state: State::new(),
             snapshot_version: 0,
             options,
+            restored: None,
         };
         store.cache.base = store.current_version();
+        store.restored = read_restored(&store.conn)?;
         store.load_state()?;
         Ok(store)
     }
@@ -164,25 +167,7 @@ impl RealmStore {
                 self.current_version()
             )));
         }
-        let mut stmt = self.conn.prepare(
-            "SELECT server_version, changeset FROM history WHERE server_version > ?1 \
-             ORDER BY server_version",
-        )?;
-        let mut rows = stmt.query([from as i64])?;
-        while let Some(row) = rows.next()? {
-            let version = as_u64(row.get(0)?, 0, "server version")?;
-            let bytes: Vec<u8> = row.get(1)?;
-            let changeset = decode(&bytes).map_err(|e| RealmError::Damaged {
-                version,
-                reason: e.to_string(),
-            })?;
-            state.apply(&changeset).map_err(|e| RealmError::Damaged {
-                version,
-                reason: e.to_string(),
-            })?;
-        }
-        drop(rows);
-        drop(stmt);
+        replay(&self.conn, &mut state, from, None)?;
         self.state = state;
         self.snapshot_version = from;
         Ok(())
@@ -235,7 +220,7 @@ impl RealmStore {
     }
 }
 
-fn load_meta(conn: &Connection) -> Result<Vec<EntryMeta>, RealmError> {
+pub(super) fn load_meta(conn: &Connection) -> Result<Vec<EntryMeta>, RealmError> {
     let mut stmt = conn.prepare(
         "SELECT server_version, origin_file_ident, client_version, origin_timestamp, salt, \
          length(changeset), cumulative_size FROM history ORDER BY server_version",
@@ -271,7 +256,7 @@ fn load_meta(conn: &Connection) -> Result<Vec<EntryMeta>, RealmError> {
     Ok(out)
 }
 
-fn load_clients(conn: &Connection) -> Result<HashMap<u64, ClientFile>, RealmError> {
+pub(super) fn load_clients(conn: &Connection) -> Result<HashMap<u64, ClientFile>, RealmError> {
     let mut stmt = conn.prepare(
         "SELECT ident, salt, client_version, rh_base_version, locked_server_version \
          FROM client_files",
@@ -290,4 +275,33 @@ fn load_clients(conn: &Connection) -> Result<HashMap<u64, ClientFile>, RealmErro
         out.insert(ident, file);
     }
     Ok(out)
+}
+
+/// Applies the history entries after `from` (up to `to`, or to the end) to
+/// `state`, in order; an entry that does not decode or apply is damage.
+pub(super) fn replay(
+    conn: &Connection,
+    state: &mut State,
+    from: u64,
+    to: Option<u64>,
+) -> Result<(), RealmError> {
+    let mut stmt = conn.prepare(
+        "SELECT server_version, changeset FROM history WHERE server_version > ?1 \
+         AND server_version <= ?2 ORDER BY server_version",
+    )?;
+    let to = to.map_or(i64::MAX, |v| i64::try_from(v).unwrap_or(i64::MAX));
+    let mut rows = stmt.query([from as i64, to])?;
+    while let Some(row) = rows.next()? {
+        let version = as_u64(row.get(0)?, 0, "server version")?;
+        let bytes: Vec<u8> = row.get(1)?;
+        let changeset = decode(&bytes).map_err(|e| RealmError::Damaged {
+            version,
+            reason: e.to_string(),
+        })?;
+        state.apply(&changeset).map_err(|e| RealmError::Damaged {
+            version,
+            reason: e.to_string(),
+        })?;
+    }
+    Ok(())
 }

@@ -217,3 +217,44 @@ fn files_of_other_realms_and_newer_builds_are_refused() {
     );
     assert!(matches!(newer.unwrap_err(), RealmError::NewerSchema { .. }));
 }
+
+#[test]
+fn a_restored_store_names_the_restore_in_ident_refusals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("r.sqlite3");
+    let (a, latest) = {
+        let mut store = open(tmp.path());
+        let a = store.allocate_client_file().unwrap();
+        store
+            .integrate(&[upload(a.ident, 1, 0, uploaded(1))])
+            .unwrap();
+        let latest = store.latest();
+        store.close().unwrap();
+        (a, latest)
+    };
+    let plain = open(tmp.path());
+    assert!(plain.restored().is_none());
+    drop(plain);
+    let facts = inspect(&path, Depth::Full).unwrap();
+    assert_eq!((facts.realm.as_str(), facts.latest), ("/test", latest));
+    let mark = mark_restored(&path, latest, 42).unwrap();
+    let store = open(tmp.path());
+    assert_eq!(store.restored(), Some(&mark));
+    assert_eq!(mark.server_version, 1);
+    assert_eq!(inspect(&path, Depth::Facts).unwrap().restored, Some(mark));
+    let ahead = IdentRequest {
+        file_ident: a.ident,
+        salt: a.salt,
+        scan_server_version: 1,
+        scan_client_version: 1,
+        latest_version: 3,
+        latest_salt: latest.salt,
+    };
+    let refusal = store.identify(&ahead).unwrap_err();
+    assert!(matches!(refusal, IdentRefusal::BadServerVersion(_)));
+    let message = store.explain(&refusal);
+    assert!(
+        message.contains("restored from a backup that ended at server version 1"),
+        "{message}"
+    );
+}

@@ -47,6 +47,9 @@ pub fn lock_path(root: &Path) -> PathBuf {
 pub struct RootLock {
     file: File,
     path: PathBuf,
+    /// False once the root's directory was swapped away (a restore): the path
+    /// then names the new root's lock file, which is not ours to remove.
+    remove_on_drop: bool,
 }
 
 impl RootLock {
@@ -80,7 +83,11 @@ impl RootLock {
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
-        let mut lock = RootLock { file, path };
+        let mut lock = RootLock {
+            file,
+            path,
+            remove_on_drop: true,
+        };
         lock.record(&[]).map_err(|source| LockError::Io {
             path: lock.path.clone(),
             source,
@@ -107,8 +114,21 @@ impl RootLock {
     }
 }
 
+impl RootLock {
+    /// Releases the lock of a root whose directory was moved away (a restore
+    /// swaps the restored root into its place): the lock file went with the
+    /// old directory, and the path is left alone.
+    pub fn release_moved(mut self) {
+        self.remove_on_drop = false;
+    }
+}
+
 impl Drop for RootLock {
     fn drop(&mut self) {
+        if !self.remove_on_drop {
+            let _ = self.file.unlock();
+            return;
+        }
         // Removed while still locked, so no other process can find a stale file that
         // it then locks before we are gone. Errors are of no use to anyone here.
         let _ = std::fs::remove_file(&self.path);

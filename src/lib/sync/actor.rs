@@ -265,7 +265,10 @@ impl Actor {
         to: SessionRef,
         request: &IdentRequest,
     ) -> Result<crate::realm::Identified, IdentAnswer> {
-        let identified = self.store.identify(request).map_err(IdentAnswer::Refused)?;
+        let identified = self
+            .store
+            .identify(request)
+            .map_err(|r| IdentAnswer::Refused(r, self.store.explain(&r)))?;
         if let Some(old) = self.bound.get(&request.file_ident) {
             if old.conn.id == conn.id {
                 return Err(IdentAnswer::BoundHere);

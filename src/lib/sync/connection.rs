@@ -670,14 +670,14 @@ impl Connection {
                 }
                 self.pump(to.session);
             }
-            Err(IdentAnswer::Refused(refusal)) => {
+            Err(IdentAnswer::Refused(refusal, message)) => {
                 let code = match refusal {
                     IdentRefusal::BadServerVersion(_) => ErrorCode::BadServerVersion,
                     IdentRefusal::UnknownClientFile(_) => ErrorCode::BadClientFileIdent,
                     IdentRefusal::Diverging(_) => ErrorCode::DivergingHistories,
                     IdentRefusal::BadClientVersion { .. } => ErrorCode::BadClientVersion,
                 };
-                self.session_error(to.session, code, &refusal.to_string());
+                self.session_error(to.session, code, &message);
             }
             Err(IdentAnswer::BoundHere) => self.connection_error(
                 ErrorCode::BoundInOtherSession,

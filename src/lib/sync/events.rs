@@ -61,7 +61,8 @@ pub(crate) enum Event {
 /// Why an IDENT was not accepted.
 #[derive(Debug)]
 pub(crate) enum IdentAnswer {
-    Refused(IdentRefusal),
+    /// The refusal and its message (which names a restore, if there was one).
+    Refused(IdentRefusal, String),
     /// The client file is bound by another session of the same connection (108).
     BoundHere,
     Storage(String),

@@ -2,6 +2,7 @@
 //! operations, returning `Result<(), CliError>`. A command never imports another:
 //! what they share is in `crate::shared` (tests/cli_layout.rs checks this).
 
+pub mod backup;
 pub mod changeset;
 pub mod check_configuration;
 pub mod generate_assets;
@@ -10,6 +11,7 @@ pub mod permission;
 pub mod probe;
 pub mod probe_bench;
 pub mod realm;
+pub mod restore;
 pub mod serve;
 pub mod start;
 pub mod token;

@@ -90,3 +90,12 @@ pub fn environment() -> ros::config::Environment {
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
     )
 }
+
+/// The test-only pause after each file of a backup or restore
+/// (docs/backup.md, "Testing"): how tests kill one mid-way.
+pub fn test_pause() -> Option<std::time::Duration> {
+    std::env::var(ros::backup::PAUSE_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(std::time::Duration::from_millis)
+}

@@ -189,6 +189,25 @@ pub enum SyncError {
     },
 }
 
+impl SyncError {
+    /// Whether the server asked for a client reset: a JSON_ERROR whose action
+    /// is `ClientReset` or `ClientResetNoRecovery`, or, from a server that
+    /// sends plain ERROR, one of the codes older clients reset on (207–209,
+    /// 211; docs/sync.md, "After a restore").
+    pub fn requires_reset(&self) -> bool {
+        match self {
+            SyncError::Server {
+                action: Some(action),
+                ..
+            } => action == "ClientReset" || action == "ClientResetNoRecovery",
+            SyncError::Server {
+                code, action: None, ..
+            } => matches!(code, 207..=209 | 211),
+            _ => false,
+        }
+    }
+}
+
 /// A local write that does not apply to the local state.
 #[derive(Debug, thiserror::Error)]
 #[error("the changeset does not apply to the local state: {0}")]

@@ -196,6 +196,21 @@ impl RealmClient {
         self.binding = None;
     }
 
+    /// A client reset in realm-core's discard mode (docs/sync.md, "After a
+    /// restore"): forgets the file ident, the history, the progress and the
+    /// state, so the next `bind` asks for a new file ident and downloads the
+    /// Realm as the server has it. Local changes the server never had are lost.
+    /// Keeps the path, options, token, timeout and the MARK counter.
+    pub fn reset(&mut self) {
+        self.identity = None;
+        self.history.clear();
+        self.pending.clear();
+        self.progress = SyncProgress::default();
+        self.state = State::new();
+        self.last_timestamp = OriginTimestamp::ZERO;
+        self.binding = None;
+    }
+
     /// Whether the server has acknowledged every local change.
     pub fn is_uploaded(&self) -> bool {
         super::history::last_uploadable(&self.history) <= self.progress.upload.client_version

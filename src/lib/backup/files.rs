@@ -1,0 +1,284 @@
+//! The file work every operation shares: walking a tree, copying a plain file
+//! while hashing it, copying a live SQLite database with its online backup
+//! API, and making what was written durable.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+use sha2::{Digest, Sha256};
+
+use super::error::{BackupError, Problem};
+
+/// What a long operation tells whoever watches it (the CLI's progress bar).
+/// Files are copied on several threads, so it is told from each of them.
+pub trait Progress: Sync {
+    /// The work ahead: files and their bytes.
+    fn begin(&self, _files: u64, _bytes: u64) {}
+    /// One file done (`realm`: it is a Realm's store).
+    fn file_done(&self, _path: &str, _bytes: u64, _realm: bool) {}
+}
+
+/// Watches nothing.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// A file found under a root, by its path relative to the root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Found {
+    pub rel: PathBuf,
+    pub size: u64,
+}
+
+/// Every regular file below `root`, sorted; a symbolic link or special file
+/// is an error naming it, never silently left out. `skip` leaves out a
+/// relative path (a file, or a directory with all below it).
+pub(super) fn walk(root: &Path, skip: &dyn Fn(&Path) -> bool) -> Result<Vec<Found>, BackupError> {
+    let mut out = Vec::new();
+    let mut dirs = vec![PathBuf::new()];
+    while let Some(dir) = dirs.pop() {
+        let abs = root.join(&dir);
+        let entries = std::fs::read_dir(&abs).map_err(|e| BackupError::file(&abs, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| BackupError::file(&abs, e))?;
+            let rel = dir.join(entry.file_name());
+            if skip(&rel) {
+                continue;
+            }
+            let path = entry.path();
+            let meta = std::fs::symlink_metadata(&path).map_err(|e| BackupError::file(&path, e))?;
+            if meta.is_dir() {
+                dirs.push(rel);
+            } else if meta.is_file() {
+                out.push(Found {
+                    rel,
+                    size: meta.len(),
+                });
+            } else {
+                return Err(BackupError::file(
+                    &path,
+                    Problem::Facts(
+                        "not a regular file or directory (a symbolic link?); a backup \
+                         copies only regular files"
+                            .into(),
+                    ),
+                ));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(out)
+}
+
+/// Creates `dir` and its parents with mode 0700: a backup holds password hashes.
+pub(super) fn make_dir(dir: &Path) -> Result<(), BackupError> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(BackupError::write(dir))
+}
+
+/// A new file with mode 0600 (never an existing one).
+pub(super) fn create_file(path: &Path) -> Result<File, BackupError> {
+    if let Some(parent) = path.parent() {
+        make_dir(parent)?;
+    }
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(BackupError::write(path))
+}
+
+const CHUNK: usize = 1 << 20;
+
+/// Copies the plain file `from` to the new file `to` and returns the copy's
+/// size and SHA-256. Read errors name `from`, write errors name `to`. Not
+/// yet durable: [`sync_fs`] makes every copy durable at once.
+pub(super) fn copy_hashed(from: &Path, to: &Path) -> Result<(u64, String), BackupError> {
+    let mut input = File::open(from).map_err(|e| BackupError::file(from, e))?;
+    let mut output = create_file(to)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut size = 0u64;
+    loop {
+        let n = input
+            .read(&mut buf)
+            .map_err(|e| BackupError::file(from, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        output
+            .write_all(&buf[..n])
+            .map_err(BackupError::write(to))?;
+        size += n as u64;
+    }
+    Ok((size, hex::encode(hasher.finalize())))
+}
+
+/// The size and SHA-256 of the file at `path`.
+pub(super) fn hash_file(path: &Path) -> Result<(u64, String), Problem> {
+    let mut input = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut size = 0u64;
+    loop {
+        let n = input.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((size, hex::encode(hasher.finalize())))
+}
+
+/// Copies the SQLite database `from` (possibly being written by a running
+/// server) into the new file `to`, as one consistent snapshot: the online
+/// backup API copies every page in one step, inside one read transaction,
+/// so the server's writers go on meanwhile (WAL) and the copy is one commit's
+/// state. The copy is a single file in rollback-journal mode (no `-wal`), not
+/// yet durable ([`sync_fs`]). Never writes to `from`.
+pub(super) fn copy_database(from: &Path, to: &Path) -> Result<(), BackupError> {
+    let source = open_reader(from)
+        .map_err(|e| BackupError::file(from, Problem::Facts(format!("cannot open: {e}"))))?;
+    if let Some(parent) = to.parent() {
+        make_dir(parent)?;
+    }
+    drop(create_file(to)?);
+    let sql_write = |e: rusqlite::Error| BackupError::Write {
+        path: to.to_path_buf(),
+        source: std::io::Error::other(e),
+    };
+    let mut dest = Connection::open(to).map_err(sql_write)?;
+    dest.pragma_update(None, "synchronous", "OFF")
+        .map_err(sql_write)?;
+    {
+        let backup = Backup::new(&source, &mut dest).map_err(sql_write)?;
+        loop {
+            match backup.step(-1) {
+                Ok(StepResult::Done) => break,
+                Ok(StepResult::More) => {}
+                Ok(_) => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) => {
+                    return Err(BackupError::file(
+                        from,
+                        Problem::Facts(format!("cannot copy: {e}")),
+                    ))
+                }
+            }
+        }
+    }
+    dest.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+        r.get::<_, String>(0)
+    })
+    .map_err(sql_write)?;
+    dest.close().map_err(|(_, e)| sql_write(e))
+}
+
+/// A connection that only reads `path`. It is opened read-write when it can
+/// be, with `query_only` on, because a read-only connection to a WAL database
+/// leaves `-wal` and `-shm` files behind, while a read-write one that closes
+/// last removes them again: a stopped root is left byte for byte as it was.
+/// Without write permission it falls back to read-only.
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .or_else(|_| {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    })?;
+    conn.pragma_update(None, "query_only", true)?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    Ok(conn)
+}
+
+/// fsyncs the directory `dir`, so the names created in it are durable.
+pub(super) fn sync_dir(dir: &Path) -> Result<(), BackupError> {
+    File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(BackupError::write(dir))
+}
+
+/// Makes everything written below `dir` durable: one `syncfs` of its file
+/// system, where an fsync per file would wait for one journal commit each
+/// (benches/README.md, "Backup", has what that costs).
+pub(super) fn sync_fs(dir: &Path) -> Result<(), BackupError> {
+    let handle = File::open(dir).map_err(BackupError::write(dir))?;
+    nix::unistd::syncfs(&handle).map_err(|e| BackupError::Write {
+        path: dir.to_path_buf(),
+        source: std::io::Error::from(e),
+    })
+}
+
+/// `work` on every item, on up to `threads` threads, in no particular order;
+/// the results in the items' order. At the first error no new item starts,
+/// and the error of the earliest failed item is returned.
+pub(super) fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    work: &(dyn Fn(&T) -> Result<R, BackupError> + Sync),
+) -> Result<Vec<R>, BackupError> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let results: Mutex<Vec<(usize, Result<R, BackupError>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, items.len().max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= items.len() || failed.load(Ordering::SeqCst) {
+                    return;
+                }
+                let result = work(&items[i]);
+                if result.is_err() {
+                    failed.store(true, Ordering::SeqCst);
+                }
+                results
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push((i, result));
+            });
+        }
+    });
+    let mut results = results
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Threads that copy files: the machine's cores, at most four (more only
+/// contend for the same disk).
+pub(super) fn copy_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Writes `bytes` to `dir/name` atomically: a temporary file, fsynced, renamed
+/// over the name, the directory fsynced.
+pub(super) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), BackupError> {
+    let tmp = dir.join(format!(".{name}.partial"));
+    let _ = std::fs::remove_file(&tmp);
+    let mut file = create_file(&tmp)?;
+    file.write_all(bytes).map_err(BackupError::write(&tmp))?;
+    file.sync_all().map_err(BackupError::write(&tmp))?;
+    let path = dir.join(name);
+    std::fs::rename(&tmp, &path).map_err(BackupError::write(&path))?;
+    sync_dir(dir)
+}
+
+/// A test-only pause after each file, so a test can kill a backup or a
+/// restore mid-way (docs/backup.md, "Testing"). Never set in production.
+pub const PAUSE_ENV: &str = "ROSTEST_PAUSE_PER_FILE_MS";
