@@ -353,6 +353,10 @@ pub fn init_done(done: &ros::init::Initialized) {
     ));
     print(&format!("Created {}", done.public_key.display()));
     print(&format!("Created {} (mode 0700)", done.data_dir.display()));
+    print(&format!(
+        "App id for Realm SDK apps: {} (base URL: this server's proxy address)",
+        done.app_id
+    ));
     print("");
     print("Start the server with:");
     print(&format!(

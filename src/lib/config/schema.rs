@@ -45,6 +45,7 @@ pub enum Key {
     SyncMaxConnections,
     SyncMinProtocolVersion,
     SyncMaxProtocolVersion,
+    Apps,
 }
 
 /// The shape of value a key takes.
@@ -72,6 +73,8 @@ pub enum Kind {
     /// [`SyncSettings::PROTOCOL_VERSIONS`](super::model::SyncSettings::PROTOCOL_VERSIONS).
     ProtocolVersion,
     AddressList,
+    /// A list of apps (`apps`, docs/app-api.md).
+    Apps,
 }
 
 /// Environment variables that belong to the CLI, not to the configuration.
@@ -89,7 +92,7 @@ pub const ENV_PREFIX: &str = "ROS_";
 pub const ENV_SEPARATOR: &str = "__";
 
 impl Key {
-    pub const ALL: [Key; 39] = [
+    pub const ALL: [Key; 40] = [
         Key::StorageRootPath,
         Key::AuthPublicKeyPath,
         Key::AuthPrivateKeyPath,
@@ -129,6 +132,7 @@ impl Key {
         Key::SyncMaxConnections,
         Key::SyncMinProtocolVersion,
         Key::SyncMaxProtocolVersion,
+        Key::Apps,
     ];
 
     pub fn path(self) -> &'static str {
@@ -172,6 +176,7 @@ impl Key {
             Key::SyncMaxConnections => "sync.max_connections",
             Key::SyncMinProtocolVersion => "sync.min_protocol_version",
             Key::SyncMaxProtocolVersion => "sync.max_protocol_version",
+            Key::Apps => "apps",
         }
     }
 
@@ -213,6 +218,7 @@ impl Key {
             Key::TrustedProxies => Kind::AddressList,
             Key::LoggingLevel => Kind::LogLevel,
             Key::LoggingFormat => Kind::LogFormat,
+            Key::Apps => Kind::Apps,
         }
     }
 
@@ -254,6 +260,7 @@ impl Key {
                 | Key::SyncMaxConnections
                 | Key::SyncMinProtocolVersion
                 | Key::SyncMaxProtocolVersion
+                | Key::Apps
         )
     }
 
@@ -369,7 +376,7 @@ mod tests {
         let top: Vec<&str> = children("").iter().map(|c| c.name("")).collect();
         assert_eq!(
             top,
-            ["storage", "auth", "network", "proxy", "logging", "sync"]
+            ["storage", "auth", "network", "proxy", "logging", "sync", "apps"]
         );
         let network: Vec<&str> = children("network")
             .iter()
