@@ -173,7 +173,10 @@ fn entry(index: usize, value: &Value, base: &Path) -> Converted<App> {
     if !matches!(value, Value::Mapping(_)) {
         return Err(invalid(
             index,
-            format!("an app is a mapping with an `id`; found {}", describe(value)),
+            format!(
+                "an app is a mapping with an `id`; found {}",
+                describe(value)
+            ),
         ));
     }
     let raw: RawApp =
@@ -196,7 +199,10 @@ fn entry(index: usize, value: &Value, base: &Path) -> Converted<App> {
         local_userpass: Some(Toggle::On(true)),
         custom_token: None,
     });
-    let anonymous = matches!(providers.anon_user, Some(Toggle::On(true) | Toggle::With(_)));
+    let anonymous = matches!(
+        providers.anon_user,
+        Some(Toggle::On(true) | Toggle::With(_))
+    );
     let userpass = match providers.local_userpass {
         None | Some(Toggle::On(false)) => None,
         Some(Toggle::On(true)) => Some(Userpass { registration: true }),
@@ -300,14 +306,22 @@ mod tests {
         let app = &apps[0];
         assert_eq!(app.base_url.as_deref(), Some("https://realm.example.com"));
         assert!(app.anonymous);
-        assert_eq!(app.userpass, Some(Userpass { registration: false }));
+        assert_eq!(
+            app.userpass,
+            Some(Userpass {
+                registration: false
+            })
+        );
         let custom = app.custom_token.as_ref().unwrap();
         assert_eq!(
             custom.key,
             CustomTokenKey::Jwks(PathBuf::from("/etc/ros/jwks.json"))
         );
         assert_eq!(custom.user_id_claim, "sub");
-        assert_eq!(custom.metadata.get("email").map(String::as_str), Some("mail"));
+        assert_eq!(
+            custom.metadata.get("email").map(String::as_str),
+            Some("mail")
+        );
     }
 
     #[test]
@@ -318,8 +332,14 @@ mod tests {
             ("[{id: a, colour: red}]", "unknown field `colour`"),
             ("[{id: a, base_url: 'realm.example.com'}]", "http://"),
             ("[{id: a, base_url: 'https://h/x'}]", "without a path"),
-            ("[{id: a, providers: {custom-token: {audience: x}}}]", "exactly one"),
-            ("[{id: a, providers: {oauth2-google: true}}]", "unknown field"),
+            (
+                "[{id: a, providers: {custom-token: {audience: x}}}]",
+                "exactly one",
+            ),
+            (
+                "[{id: a, providers: {oauth2-google: true}}]",
+                "unknown field",
+            ),
             ("[3]", "a mapping"),
         ] {
             let bad = read(yaml).unwrap_err();

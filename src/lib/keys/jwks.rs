@@ -61,8 +61,8 @@ impl PublicKey {
         let spki = PublicKeyComponents { n, e }
             .as_der()
             .map_err(|_| bad("the modulus and exponent do not form a key".into()))?;
-        let key = aws_lc_rs::rsa::PublicKey::from_der(spki.as_ref())
-            .map_err(|e| bad(e.to_string()))?;
+        let key =
+            aws_lc_rs::rsa::PublicKey::from_der(spki.as_ref()).map_err(|e| bad(e.to_string()))?;
         Ok(PublicKey::from_pkcs1(key.as_ref().to_vec()))
     }
 }

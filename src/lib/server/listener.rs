@@ -12,6 +12,8 @@ use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt as _;
 
+use crate::app::Scheme;
+
 /// Accepts and serves connections until `stop` turns true, then waits for the open
 /// ones to finish (the caller bounds that wait).
 pub(super) async fn serve(
@@ -36,10 +38,16 @@ pub(super) async fn serve(
             _ = stop.changed() => break,
         };
         // Routes learn the peer (login throttling) from `ConnectInfo`, as axum's
-        // own server provides it.
+        // own server provides it, and the scheme (the app API's location answer).
+        let scheme = if tls.is_some() {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        };
         let service = TowerToHyperService::new(router.clone().map_request(
             move |mut request: axum::http::Request<hyper::body::Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
+                request.extensions_mut().insert(scheme);
                 request
             },
         ));

@@ -48,6 +48,8 @@ pub enum ServerError {
     Tls(#[from] TlsError),
     #[error(transparent)]
     Auth(#[from] SetupError),
+    #[error(transparent)]
+    App(#[from] crate::app::AppSetupError),
     #[error("cannot write the lock file in {root}: {source}", root = .root.display())]
     Record {
         root: PathBuf,
@@ -103,7 +105,8 @@ pub struct Server {
     proxy_http: Option<TcpListener>,
     proxy_https: Option<(TcpListener, tokio_rustls::TlsAcceptor)>,
     addresses: BoundAddresses,
-    auth: AuthService,
+    auth: std::sync::Arc<AuthService>,
+    apps: crate::app::AppApi,
 }
 
 async fn bind(key: &'static str, address: SocketAddr) -> Result<TcpListener, ServerError> {
@@ -177,6 +180,16 @@ impl Server {
                 _ => None,
             },
         };
+        // Custom-token keys load before anything is served, so a bad one stops
+        // the start instead of failing every login.
+        let auth = std::sync::Arc::new(started.service);
+        let apps = crate::app::AppApi::new(
+            std::sync::Arc::clone(&auth),
+            &config.apps,
+            config.network.url_prefix.clone(),
+            config.network.trusted_proxies.clone(),
+            config.network.max_body_bytes,
+        )?;
         lock.record(&addresses.named())
             .map_err(|source| ServerError::Record { root, source })?;
         Ok(Server {
@@ -187,7 +200,8 @@ impl Server {
             proxy_http,
             proxy_https,
             addresses,
-            auth: started.service,
+            auth,
+            apps,
         })
     }
 
@@ -208,9 +222,9 @@ impl Server {
             proxy_https,
             addresses,
             auth,
+            apps,
         } = self;
         let header_name = config.network.authorization_header_name.clone();
-        let auth = std::sync::Arc::new(auth);
         let sync_service = SyncService::new(SyncSetup {
             root: config.storage.root_path.clone(),
             auth: std::sync::Arc::clone(&auth),
@@ -231,7 +245,8 @@ impl Server {
         let http_router = crate::http::router(HttpState {
             health: HealthState::new(addresses.clone()),
             api,
-        });
+        })
+        .merge(crate::app::routes(crate::app::AppState::new(apps)));
         let proxy_router =
             crate::proxy::router(crate::sync::routes(sync_state.clone()), http_router.clone());
 

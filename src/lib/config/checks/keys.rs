@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use super::files::{private_mode, readable};
 use crate::config::layer::Sourced;
-use crate::config::CustomTokenKey;
 use crate::config::problem::Problem;
 use crate::config::schema::Key;
 use crate::config::sources::Raw;
+use crate::config::CustomTokenKey;
 use crate::keys::{self, Certificate, KeyError, PrivateKey, PublicKey};
 
 fn bad(key: Key, path: &std::path::Path, e: KeyError) -> Problem {
