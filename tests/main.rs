@@ -10,6 +10,7 @@ mod support_merge;
 
 mod admin_store;
 mod app_api;
+mod app_sync;
 mod auth_http;
 mod auth_routes;
 mod auth_tokens;
