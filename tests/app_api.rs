@@ -453,3 +453,80 @@ fn every_documented_app_route_is_driven() {
     .collect();
     assert_eq!(documented, driven);
 }
+
+#[test]
+fn ros_probe_logs_in_through_the_app_api_and_times_every_step() {
+    let (_tmp, site) = init_site();
+    let apps = apps_env("");
+    let serving = serve_site(&site, &[("ROS_APPS", &apps)]);
+    let base = http_base(&serving);
+    let sdk = Sdk::new(Api::new(base.clone()), "", APP);
+    assert_eq!(sdk.register("gus@example.com", "password1").status, 201);
+    let gus = sdk.password_login("gus@example.com", "password1");
+    let probe = |args: &[&str], stdin: &str| {
+        let mut cmd = support::ros();
+        cmd.args(["probe", &base, "--app-id"]).args(args);
+        support::with_stdin(&mut cmd, stdin)
+    };
+    let out = probe(
+        &[
+            APP,
+            "--email",
+            "gus@example.com",
+            "--password-stdin",
+            "--write",
+            "--format",
+            "json",
+        ],
+        "password1",
+    );
+    let run = support::ok_json(&out);
+    let report = &run["probes"][0];
+    let steps: Vec<&str> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "location",
+            "login",
+            "profile",
+            "connect",
+            "upgrade",
+            "bind",
+            "ident",
+            "download",
+            "mark",
+            "ping",
+            "roundtrip"
+        ]
+    );
+    assert_eq!(report["realm"], format!("\"{}\"", gus.user_id).as_str());
+    assert_eq!(
+        report["url"],
+        format!(
+            "ws://{}/api/client/v2.0/app/{APP}/realm-sync",
+            &base["http://".len()..]
+        )
+        .as_str()
+    );
+
+    let anonymous = probe(&[APP, "--anonymous", "--format", "json"], "");
+    assert_eq!(support::ok_json(&anonymous)["healthy"], true);
+
+    let wrong = probe(
+        &[APP, "--email", "gus@example.com", "--password-stdin"],
+        "nope-nope",
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(stderr.contains("login refused with HTTP 401"), "{stderr}");
+    let unknown = probe(&["no-such-app", "--anonymous"], "");
+    assert_eq!(unknown.status.code(), Some(1));
+    let neither = probe(&[APP], "");
+    assert_eq!(neither.status.code(), Some(2));
+    assert!(serving.stop().success());
+}

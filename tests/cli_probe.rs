@@ -8,7 +8,7 @@ use std::process::Output;
 use serde_json::{json, Value};
 
 use crate::support::sync_server::SyncServer;
-use crate::support::{ros, run, tls};
+use crate::support::{ros, run, tls, with_stdin};
 
 fn probe(args: &[&str]) -> Output {
     run(ros().arg("probe").args(args))
@@ -71,24 +71,6 @@ fn assert_failed(out: &Output, step: &str, code_: u64, name: &str) {
         line.contains(&format!("{step} failed: {code_} {name}")),
         "{line}"
     );
-}
-
-fn with_stdin(cmd: &mut std::process::Command, input: &str) -> Output {
-    use std::io::Write as _;
-    use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running ros");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 fn http_call(server: &SyncServer, path: &str, token: Option<&str>, body: Value) -> Value {

@@ -12,7 +12,7 @@ use ros::client::probe::{self, Expectation, FailureKind, ProbeOptions};
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output;
 use crate::shared::flags::{ConfigFile, FormatFlag};
-use crate::shared::sync_target::{duration, resolve, Target};
+use crate::shared::sync_target::{duration, resolve, resolve_app, AppTarget, Target};
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
@@ -36,8 +36,25 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "USER", conflicts_with = "token")]
     pub username: Option<String>,
     /// Read the password from standard input (else it is asked for on the terminal).
-    #[arg(long, requires = "username")]
+    #[arg(long)]
     pub password_stdin: bool,
+    /// Log in as a Realm SDK does through the app client API of app ID
+    /// (location, login, profile, each timed), then probe the sync route the
+    /// location names with the access token, binding the user's own partition
+    /// unless --realm is given.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["token", "token_file", "username"])]
+    pub app_id: Option<String>,
+    /// With --app-id: log in as this email/password user.
+    #[arg(
+        long,
+        value_name = "EMAIL",
+        requires = "app_id",
+        conflicts_with = "anonymous"
+    )]
+    pub email: Option<String>,
+    /// With --app-id: log in anonymously.
+    #[arg(long, requires = "app_id")]
+    pub anonymous: bool,
     /// The limit of each step (connecting: DNS, TCP, TLS and upgrade together).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
     pub timeout: Duration,
@@ -67,6 +84,41 @@ pub struct ProbeArgs {
 }
 
 pub fn exec(args: ProbeArgs) -> CliResult {
+    if args.password_stdin && args.username.is_none() && args.email.is_none() {
+        return Err(CliError::usage(anyhow!(
+            "--password-stdin needs --username or --email"
+        )));
+    }
+    if let Some(app_id) = &args.app_id {
+        if args.email.is_none() && !args.anonymous {
+            return Err(CliError::usage(anyhow!(
+                "--app-id needs --email EMAIL or --anonymous"
+            )));
+        }
+        let (session, tls) = resolve_app(AppTarget {
+            url: args.url.clone(),
+            app_id: app_id.clone(),
+            email: args.email.clone(),
+            password_stdin: args.password_stdin,
+            ca_cert: args.ca_cert.clone(),
+            insecure: args.insecure,
+            timeout: args.timeout,
+            config: &args.config,
+        })?;
+        let options = ProbeOptions {
+            url: session.sync_route.clone(),
+            token: Some(session.access_token.clone()),
+            realm: args
+                .realm
+                .clone()
+                .unwrap_or_else(|| format!("\"{}\"", session.user_id)),
+            timeout: args.timeout,
+            tls,
+            write: args.write,
+            preface: session.timings,
+        };
+        return run(&args, options);
+    }
     let (url, token, tls) = resolve(Target {
         url: args.url.clone(),
         token: args.token.clone(),
@@ -78,6 +130,20 @@ pub fn exec(args: ProbeArgs) -> CliResult {
         timeout: args.timeout,
         config: &args.config,
     })?;
+    let options = ProbeOptions {
+        url,
+        token: Some(token),
+        realm: args.realm.clone().unwrap_or_else(probe::scratch_realm),
+        timeout: args.timeout,
+        tls,
+        write: args.write,
+        preface: Vec::new(),
+    };
+    run(&args, options)
+}
+
+/// Probes `options` as the flags ask and maps the outcome to the exit code.
+fn run(args: &ProbeArgs, options: ProbeOptions) -> CliResult {
     if let Some(e) = args.expect.iter().find(|e| e.step == "roundtrip") {
         if !args.write {
             return Err(CliError::usage(anyhow!(
@@ -86,14 +152,6 @@ pub fn exec(args: ProbeArgs) -> CliResult {
             )));
         }
     }
-    let options = ProbeOptions {
-        url,
-        token: Some(token),
-        realm: args.realm.clone().unwrap_or_else(probe::scratch_realm),
-        timeout: args.timeout,
-        tls,
-        write: args.write,
-    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -173,6 +173,7 @@ fn run(args: &BenchArgs) -> Result<BenchReport, CliError> {
             timeout: args.timeout,
             tls,
             write: true,
+            preface: Vec::new(),
         },
         sessions: args.sessions as usize,
         changesets: args.changesets as usize,
