@@ -60,6 +60,11 @@ fn seconds(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, AppEr
 }
 
 impl CustomTokenKeys {
+    /// A provider over keys already loaded.
+    pub fn new(options: CustomToken, keys: Vec<NamedKey>) -> CustomTokenKeys {
+        CustomTokenKeys { options, keys }
+    }
+
     /// Reads the configured key file (checked by `ros check-configuration` too).
     pub fn load(options: &CustomToken) -> Result<CustomTokenKeys, KeyError> {
         let keys = match &options.key {
@@ -69,10 +74,7 @@ impl CustomTokenKeys {
             }],
             CustomTokenKey::Jwks(path) => keys::read_jwks(path)?,
         };
-        Ok(CustomTokenKeys {
-            options: options.clone(),
-            keys,
-        })
+        Ok(CustomTokenKeys::new(options.clone(), keys))
     }
 
     /// Checks form, signature (RS256 only), `exp` (required), `nbf`, `iat`,
