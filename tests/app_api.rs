@@ -152,6 +152,30 @@ fn the_worked_transcript_through_the_http_proxy() {
     let base = http_base(&serving);
     let sdk = Sdk::new(Api::new(base.clone()), "", APP);
     transcript(&sdk, &base, None);
+    // The admin API (and `ros user show`) lists the user's open sessions: the
+    // transcript's login was logged out, a new one is listed until it ends.
+    let admin = ros::token::read_admin_token(&site.join("data"))
+        .unwrap()
+        .unwrap();
+    let sessions = |api: &Api| {
+        let route = "/api/admin/v1/users/{user}";
+        let path = "/api/admin/v1/users/ann@example.com";
+        let answer = api.call("GET", route, path, Some(&admin), None);
+        assert_eq!(answer.status, 200, "{:#}", answer.body);
+        let list = answer.body["sessions"].as_array().unwrap().clone();
+        list.iter()
+            .map(|s| s["session_id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sessions(&sdk.api), Vec::<String>::new());
+    let login = sdk.password_login("ann@example.com", "s3cret!");
+    let sid = jwt_payload(&login.access)["sid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(sessions(&sdk.api), [sid]);
+    assert_eq!(sdk.logout(&login.refresh).status, 204);
+    assert_eq!(sessions(&sdk.api), Vec::<String>::new());
     // The same user over the original's `/auth`: one user store.
     let body =
         json!({"provider": "password", "username": "ann@example.com", "password": "s3cret!"});

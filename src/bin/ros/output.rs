@@ -114,7 +114,24 @@ pub fn users(format: Format, users: &[UserJson]) {
 pub fn user(format: Format, user: &UserJson) {
     match format {
         Format::Json => json(user),
-        Format::Table => table(&USER_HEADER, vec![user_row(user)]),
+        Format::Table => {
+            table(&USER_HEADER, vec![user_row(user)]);
+            if let Some(sessions) = user.sessions.as_ref().filter(|s| !s.is_empty()) {
+                table(
+                    &["OPEN SESSION", "CREATED", "LAST USED"],
+                    sessions
+                        .iter()
+                        .map(|s| {
+                            vec![
+                                s.session_id.clone(),
+                                s.created_at.clone(),
+                                s.last_used_at.clone(),
+                            ]
+                        })
+                        .collect(),
+                );
+            }
+        }
     }
 }
 
