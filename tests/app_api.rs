@@ -144,13 +144,19 @@ fn transcript(sdk: &Sdk, hostname: &str, ca_pem: Option<&str>) {
     assert_eq!(refusal(&sdk.profile(new_access)), (401, "InvalidSession"));
 }
 
-#[test]
-fn the_worked_transcript_through_the_http_proxy() {
-    let (_tmp, site) = init_site();
+/// A new site serving the test apps; the proxy's base URL and an SDK of `APP`.
+fn serve_apps() -> (tempfile::TempDir, std::path::PathBuf, Running, String, Sdk) {
+    let (tmp, site) = init_site();
     let apps = apps_env("");
     let serving = serve_site(&site, &[("ROS_APPS", &apps)]);
     let base = http_base(&serving);
     let sdk = Sdk::new(Api::new(base.clone()), "", APP);
+    (tmp, site, serving, base, sdk)
+}
+
+#[test]
+fn the_worked_transcript_through_the_http_proxy() {
+    let (_tmp, site, serving, base, sdk) = serve_apps();
     transcript(&sdk, &base, None);
     // The admin API (and `ros user show`) lists the user's open sessions: the
     // transcript's login was logged out, a new one is listed until it ends.
@@ -232,42 +238,37 @@ fn the_worked_transcript_over_https_with_a_url_prefix() {
 fn behind_a_trusted_reverse_proxy_the_location_names_the_public_address() {
     let (_tmp, site) = init_site();
     let apps = apps_env("");
-    let serving = serve_site(
-        &site,
-        &[
-            ("ROS_APPS", &apps),
-            ("ROS_NETWORK__TRUSTED_PROXIES", "127.0.0.1"),
-        ],
-    );
-    let base = http_base(&serving);
-    let sdk = Sdk::new(Api::new(base), "", APP);
-    let path = format!("/api/client/v2.0/app/{APP}/location");
-    let request = sdk
-        .api
-        .client()
-        .get(format!("{}{path}", sdk.api.base))
-        .header("X-Forwarded-Proto", "https")
-        .header("X-Forwarded-Host", "realm.example.com");
-    let answer = sdk.api.send(request, app_support::LOCATION, "get");
-    assert_eq!(answer.body["hostname"], "https://realm.example.com");
+    // The location answer to a request carrying a reverse proxy's headers.
+    let forwarded = |serving: &Running| {
+        let sdk = Sdk::new(Api::new(http_base(serving)), "", APP);
+        let path = format!("/api/client/v2.0/app/{APP}/location");
+        let request = sdk
+            .api
+            .client()
+            .get(format!("{}{path}", sdk.api.base))
+            .header("X-Forwarded-Proto", "https")
+            .header("X-Forwarded-Host", "realm.example.com");
+        sdk.api.send(request, app_support::LOCATION, "get").body
+    };
+    let trusted = [
+        ("ROS_APPS", apps.as_str()),
+        ("ROS_NETWORK__TRUSTED_PROXIES", "127.0.0.1"),
+    ];
+    let serving = serve_site(&site, &trusted);
+    let answer = forwarded(&serving);
+    assert_eq!(answer["hostname"], "https://realm.example.com");
     assert_eq!(
-        answer.body["sync_route"],
+        answer["sync_route"],
         format!("wss://realm.example.com/api/client/v2.0/app/{APP}/realm-sync").as_str()
     );
     drop(serving);
 
     // From an untrusted peer the same headers are ignored.
-    let serving = serve_site(&site, &[("ROS_APPS", &apps)]);
-    let base = http_base(&serving);
-    let sdk = Sdk::new(Api::new(base.clone()), "", APP);
-    let request = sdk
-        .api
-        .client()
-        .get(format!("{}{path}", sdk.api.base))
-        .header("X-Forwarded-Proto", "https")
-        .header("X-Forwarded-Host", "realm.example.com");
-    let answer = sdk.api.send(request, app_support::LOCATION, "get");
-    assert_eq!(answer.body["hostname"], base.as_str());
+    let serving = serve_site(&site, &trusted[..1]);
+    assert_eq!(
+        forwarded(&serving)["hostname"],
+        http_base(&serving).as_str()
+    );
     assert!(serving.stop().success());
 }
 
@@ -480,11 +481,7 @@ fn every_documented_app_route_is_driven() {
 
 #[test]
 fn ros_probe_logs_in_through_the_app_api_and_times_every_step() {
-    let (_tmp, site) = init_site();
-    let apps = apps_env("");
-    let serving = serve_site(&site, &[("ROS_APPS", &apps)]);
-    let base = http_base(&serving);
-    let sdk = Sdk::new(Api::new(base.clone()), "", APP);
+    let (_tmp, _site, serving, base, sdk) = serve_apps();
     assert_eq!(sdk.register("gus@example.com", "password1").status, 201);
     let gus = sdk.password_login("gus@example.com", "password1");
     let probe = |args: &[&str], stdin: &str| {

@@ -10,70 +10,63 @@ use axum::response::Response;
 
 use super::accounts;
 use super::error::{json, AppError};
-use super::AppState;
+use super::{AppApi, AppState};
 use crate::http::request_token;
 use crate::token::TokenKind;
 
-fn token(headers: &HeaderMap) -> Option<String> {
-    request_token(headers, None)
+/// Runs `work` with the request's bearer token on a blocking thread.
+async fn with_bearer<T, F>(state: AppState, headers: &HeaderMap, work: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppApi, Option<&str>, SystemTime) -> Result<T, AppError> + Send + 'static,
+{
+    let token = request_token(headers, None);
+    state
+        .blocking(move |api| work(api, token.as_deref(), SystemTime::now()))
+        .await
 }
 
 pub(super) async fn profile(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let token = token(&headers);
-    state
-        .blocking(move |api| {
-            let (_, user) = accounts::bearer(
-                &api.auth,
-                token.as_deref(),
-                TokenKind::Access,
-                SystemTime::now(),
-            )?;
-            Ok(json(StatusCode::OK, &accounts::profile(&user)))
-        })
-        .await
+    with_bearer(state, &headers, |api, token, now| {
+        let (_, user) = accounts::bearer(&api.auth, token, TokenKind::Access, now)?;
+        Ok(json(StatusCode::OK, &accounts::profile(&user)))
+    })
+    .await
 }
 
 pub(super) async fn refresh(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let token = token(&headers);
-    state
-        .blocking(move |api| {
-            let access = accounts::refresh(&api.auth, token.as_deref(), SystemTime::now())?;
-            Ok(json(
-                StatusCode::CREATED,
-                &serde_json::json!({ "access_token": access }),
-            ))
-        })
-        .await
+    with_bearer(state, &headers, |api, token, now| {
+        let access = accounts::refresh(&api.auth, token, now)?;
+        Ok(json(
+            StatusCode::CREATED,
+            &serde_json::json!({ "access_token": access }),
+        ))
+    })
+    .await
 }
 
 pub(super) async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<StatusCode, AppError> {
-    let token = token(&headers);
-    state
-        .blocking(move |api| {
-            accounts::logout(&api.auth, token.as_deref(), SystemTime::now())?;
-            Ok(StatusCode::NO_CONTENT)
-        })
-        .await
+    with_bearer(state, &headers, |api, token, now| {
+        accounts::logout(&api.auth, token, now).map(|()| StatusCode::NO_CONTENT)
+    })
+    .await
 }
 
 pub(super) async fn delete_user(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<StatusCode, AppError> {
-    let token = token(&headers);
-    state
-        .blocking(move |api| {
-            accounts::delete(&api.auth, token.as_deref(), SystemTime::now())?;
-            Ok(StatusCode::NO_CONTENT)
-        })
-        .await
+    with_bearer(state, &headers, |api, token, now| {
+        accounts::delete(&api.auth, token, now).map(|()| StatusCode::NO_CONTENT)
+    })
+    .await
 }

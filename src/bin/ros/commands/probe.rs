@@ -12,7 +12,7 @@ use ros::client::probe::{self, Expectation, FailureKind, ProbeOptions};
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output;
 use crate::shared::flags::{ConfigFile, FormatFlag};
-use crate::shared::sync_target::{duration, resolve, resolve_app, AppTarget, Target};
+use crate::shared::sync_target::{duration, resolve, resolve_app, Target};
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
@@ -89,37 +89,7 @@ pub fn exec(args: ProbeArgs) -> CliResult {
             "--password-stdin needs --username or --email"
         )));
     }
-    if let Some(app_id) = &args.app_id {
-        if args.email.is_none() && !args.anonymous {
-            return Err(CliError::usage(anyhow!(
-                "--app-id needs --email EMAIL or --anonymous"
-            )));
-        }
-        let (session, tls) = resolve_app(AppTarget {
-            url: args.url.clone(),
-            app_id: app_id.clone(),
-            email: args.email.clone(),
-            password_stdin: args.password_stdin,
-            ca_cert: args.ca_cert.clone(),
-            insecure: args.insecure,
-            timeout: args.timeout,
-            config: &args.config,
-        })?;
-        let options = ProbeOptions {
-            url: session.sync_route.clone(),
-            token: Some(session.access_token.clone()),
-            realm: args
-                .realm
-                .clone()
-                .unwrap_or_else(|| format!("\"{}\"", session.user_id)),
-            timeout: args.timeout,
-            tls,
-            write: args.write,
-            preface: session.timings,
-        };
-        return run(&args, options);
-    }
-    let (url, token, tls) = resolve(Target {
+    let target = Target {
         url: args.url.clone(),
         token: args.token.clone(),
         token_file: args.token_file.clone(),
@@ -129,15 +99,33 @@ pub fn exec(args: ProbeArgs) -> CliResult {
         insecure: args.insecure,
         timeout: args.timeout,
         config: &args.config,
-    })?;
+    };
+    // Where to connect, with what, which Realm by default, and steps timed before.
+    let (url, token, tls, realm, preface) = match &args.app_id {
+        Some(app_id) => {
+            if args.email.is_none() && !args.anonymous {
+                return Err(CliError::usage(anyhow!(
+                    "--app-id needs --email EMAIL or --anonymous"
+                )));
+            }
+            let (session, tls) = resolve_app(&target, app_id, args.email.as_deref())?;
+            let own = format!("\"{}\"", session.user_id);
+            let url = session.sync_route;
+            (url, session.access_token, tls, own, session.timings)
+        }
+        None => {
+            let (url, token, tls) = resolve(target)?;
+            (url, token, tls, probe::scratch_realm(), Vec::new())
+        }
+    };
     let options = ProbeOptions {
         url,
         token: Some(token),
-        realm: args.realm.clone().unwrap_or_else(probe::scratch_realm),
+        realm: args.realm.clone().unwrap_or(realm),
         timeout: args.timeout,
         tls,
         write: args.write,
-        preface: Vec::new(),
+        preface,
     };
     run(&args, options)
 }

@@ -142,22 +142,15 @@ pub fn resolve(args: Target<'_>) -> Result<(String, String, TlsOptions), CliErro
     Ok((url, token, tls))
 }
 
-/// `ros probe --app-id`: who logs in through the app client API.
-pub struct AppTarget<'a> {
-    pub url: Option<String>,
-    pub app_id: String,
-    /// `None`: anonymous.
-    pub email: Option<String>,
-    pub password_stdin: bool,
-    pub ca_cert: Option<PathBuf>,
-    pub insecure: bool,
-    pub timeout: Duration,
-    pub config: &'a ConfigFile,
-}
-
 /// Logs in as an SDK would (location, login, profile) at the URL's http(s)
 /// base, else `ROS_URL`, else the local http service (with `network.url_prefix`).
-pub fn resolve_app(args: AppTarget<'_>) -> Result<(AppSession, TlsOptions), CliError> {
+/// `args` gives the URL, TLS, timeout and `--password-stdin`; its token
+/// fields are not used.
+pub fn resolve_app(
+    args: &Target<'_>,
+    app_id: &str,
+    email: Option<&str>,
+) -> Result<(AppSession, TlsOptions), CliError> {
     let base = match args.url.clone().or_else(|| env("ROS_URL")) {
         Some(url) => {
             let sync = probe::sync_url(&url).map_err(|e| CliError::usage(anyhow!(e)))?;
@@ -176,20 +169,19 @@ pub fn resolve_app(args: AppTarget<'_>) -> Result<(AppSession, TlsOptions), CliE
         }
     };
     let tls = tls_options(args.ca_cert.as_deref(), args.insecure)?;
-    let credentials = match &args.email {
+    let credentials = match email {
         Some(email) => AppCredentials::Password {
-            email: email.clone(),
+            email: email.to_string(),
             password: password::read(email, args.password_stdin, password::Ask::Once)?,
         },
         None => AppCredentials::Anonymous,
     };
-    let session =
-        app_login(&base, &args.app_id, &credentials, &tls, args.timeout).map_err(|e| {
-            let code = match e {
-                probe::LoginError::Unreachable { .. } => ExitCode::Unreachable,
-                _ => ExitCode::Failed,
-            };
-            CliError::new(code, e)
-        })?;
+    let session = app_login(&base, app_id, &credentials, &tls, args.timeout).map_err(|e| {
+        let code = match e {
+            probe::LoginError::Unreachable { .. } => ExitCode::Unreachable,
+            _ => ExitCode::Failed,
+        };
+        CliError::new(code, e)
+    })?;
     Ok((session, tls))
 }
