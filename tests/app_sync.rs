@@ -10,7 +10,7 @@ use crate::support;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ros::changeset::{Changeset, PrimaryKey};
-use ros::client::sync::{ConnectError, Endpoint, RealmClient, Wire};
+use ros::client::sync::{ConnectError, Endpoint, RealmClient, SyncError, Wire};
 use ros::protocol::SessionIdent;
 use support::http::{serve_site, Api};
 use support::sync_server::{runtime, stored_versions};
@@ -129,5 +129,58 @@ fn expiry_refresh_and_reconnect_lose_nothing_and_duplicate_nothing() {
         "no upload stored twice: {mine:?}"
     );
     assert_eq!(mine.len(), 5, "schema and four tasks: {mine:?}");
+    assert!(serving.stop().success());
+}
+
+/// Binds `partition` as `login`'s user, uploads a task, and returns the
+/// server's refusal code, if any.
+fn write_partition(sync_route: &str, access: &str, partition: &str) -> Option<u32> {
+    runtime().block_on(async {
+        let endpoint = Endpoint::new(sync_route).with_token(access);
+        let mut wire = Wire::connect(&endpoint).await.unwrap();
+        let mut client = RealmClient::new(partition);
+        client.commit(workload::schema()).unwrap();
+        client.commit(task(1, "mine")).unwrap();
+        let outcome = match client.bind(&mut wire, SessionIdent::new(1).unwrap()).await {
+            Ok(()) => client.sync_until_idle(&mut wire).await,
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok(()) => None,
+            Err(SyncError::Server { code, .. }) => Some(code),
+            Err(other) => panic!("{partition}: {other}"),
+        }
+    })
+}
+
+#[test]
+fn the_apps_partitions_set_who_may_read_and_write_shared_partitions() {
+    let (_tmp, site) = init_site();
+    let apps = format!(
+        r#"[{{"id":"{APP}","partitions":[{{"value":"board","read":true,"write":true}},
+            {{"value":"news","read":true}}]}}]"#
+    );
+    let serving = serve_site(&site, &[("ROS_APPS", &apps)]);
+    let proxy = serving.listening.proxy_http.unwrap();
+    let sdk = Sdk::new(Api::new(format!("http://{proxy}")), "", APP);
+    let sync_route = sdk.location().body["sync_route"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(sdk.register("hal@example.com", "password1").status, 201);
+    let hal = sdk.password_login("hal@example.com", "password1");
+    let own = format!("\"{}\"", hal.user_id);
+    assert_eq!(write_partition(&sync_route, &hal.access, &own), None);
+    assert_eq!(write_partition(&sync_route, &hal.access, "\"board\""), None);
+    assert_eq!(
+        write_partition(&sync_route, &hal.access, "\"news\""),
+        Some(206),
+        "read-only: the upload is refused"
+    );
+    assert_eq!(
+        write_partition(&sync_route, &hal.access, "\"secret\""),
+        Some(206),
+        "not configured, not granted: refused"
+    );
     assert!(serving.stop().success());
 }

@@ -19,14 +19,20 @@ pub use location::{public_base, Scheme};
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, delete, get, post};
 use axum::Router;
 
+use crate::admin::sharing::{
+    apply_change, GranteeName, PermissionChange, RealmTarget, SharingError,
+};
+use crate::admin::Subject;
 use crate::auth::AuthService;
 use crate::config::App;
 use crate::keys::KeyError;
+use crate::realm_id::{PartitionValue, RealmId};
 
 /// The path every app route starts with, after the URL prefix.
 pub const BASE_ROUTE: &str = "/api/client/v2.0";
@@ -48,13 +54,53 @@ pub struct AppApi {
     pub max_body_bytes: usize,
 }
 
-/// Why the app API cannot start: a custom-token key that does not load.
+/// Why the app API cannot start.
 #[derive(Debug, thiserror::Error)]
-#[error("app {app}: the custom-token key cannot be used: {source}")]
-pub struct AppSetupError {
-    pub app: String,
-    #[source]
-    pub source: KeyError,
+pub enum AppSetupError {
+    #[error("app {app}: the custom-token key cannot be used: {source}")]
+    Key {
+        app: String,
+        #[source]
+        source: KeyError,
+    },
+    #[error("app {app}: cannot set the permissions of partition {value:?}: {source}")]
+    Partition {
+        app: String,
+        value: String,
+        #[source]
+        source: SharingError,
+    },
+}
+
+/// Sets each configured shared partition's default entry (docs/app-api.md
+/// "Partitions"), registering the partition's Realm first; run at every start,
+/// so the configuration wins over a change made since. Blocks (SQLite).
+pub fn apply_partitions(
+    auth: &AuthService,
+    apps: &[App],
+    now: SystemTime,
+) -> Result<(), AppSetupError> {
+    for app in apps {
+        for shared in &app.partitions {
+            let change = PermissionChange {
+                realm: RealmTarget::One(RealmId::Partition(PartitionValue::String(
+                    shared.value.clone(),
+                ))),
+                grantee: GranteeName::Default,
+                may_read: Some(shared.read),
+                may_write: Some(shared.write),
+                may_manage: Some(false),
+            };
+            apply_change(auth.store(), Subject::Admin, &change, now).map_err(|source| {
+                AppSetupError::Partition {
+                    app: app.id.clone(),
+                    value: shared.value.clone(),
+                    source,
+                }
+            })?;
+        }
+    }
+    Ok(())
 }
 
 impl AppApi {
@@ -73,7 +119,7 @@ impl AppApi {
                     .as_ref()
                     .map(CustomTokenKeys::load)
                     .transpose()
-                    .map_err(|source| AppSetupError {
+                    .map_err(|source| AppSetupError::Key {
                         app: app.id.clone(),
                         source,
                     })?;

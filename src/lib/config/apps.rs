@@ -29,6 +29,17 @@ pub struct App {
     pub anonymous: bool,
     pub userpass: Option<Userpass>,
     pub custom_token: Option<CustomToken>,
+    /// Who may read and write shared partitions: each one's default entry.
+    pub partitions: Vec<SharedPartition>,
+}
+
+/// A partition (string value) everybody gets the same rights on, set as the
+/// Realm's default permission entry at every start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedPartition {
+    pub value: String,
+    pub read: bool,
+    pub write: bool,
 }
 
 impl App {
@@ -84,6 +95,18 @@ struct RawApp {
     base_url: Option<String>,
     #[serde(default)]
     providers: Option<RawProviders>,
+    #[serde(default)]
+    partitions: Vec<RawPartition>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPartition {
+    value: String,
+    #[serde(default)]
+    read: bool,
+    #[serde(default)]
+    write: bool,
 }
 
 #[derive(Deserialize)]
@@ -234,12 +257,30 @@ fn entry(index: usize, value: &Value, base: &Path) -> Converted<App> {
             })
         }
     };
+    let mut partitions = Vec::new();
+    for p in raw.partitions {
+        if p.value.is_empty() {
+            return Err(invalid(index, "a partition `value` must not be empty"));
+        }
+        if p.write && !p.read {
+            return Err(invalid(
+                index,
+                format!("partition {:?}: write needs read as well", p.value),
+            ));
+        }
+        partitions.push(SharedPartition {
+            value: p.value,
+            read: p.read,
+            write: p.write,
+        });
+    }
     Ok(App {
         id: raw.id,
         base_url,
         anonymous,
         userpass,
         custom_token,
+        partitions,
     })
 }
 
@@ -341,6 +382,11 @@ mod tests {
                 "unknown field",
             ),
             ("[3]", "a mapping"),
+            (
+                "[{id: a, partitions: [{value: p, write: true}]}]",
+                "write needs read",
+            ),
+            ("[{id: a, partitions: [{value: ''}]}]", "must not be empty"),
         ] {
             let bad = read(yaml).unwrap_err();
             let Problem::InvalidApp { detail, .. } = &bad.problem else {

@@ -28,7 +28,7 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
-pub use apps::{App, CustomToken, CustomTokenKey, Userpass};
+pub use apps::{App, CustomToken, CustomTokenKey, SharedPartition, Userpass};
 pub use checks::Probe;
 pub use convert::parse_duration;
 pub use finding::{Finding, Position, Severity, Source};

@@ -131,6 +131,12 @@ apps:
       #   audience: my-app
       #   user_id_claim: sub
       #   metadata: {{email: email}}
+    # Shared partitions and what every user may do there (a user's own id as
+    # partition value is theirs anyway; others need this or a grant).
+    partitions: []
+    # partitions:
+    #   - {{value: news, read: true}}
+    #   - {{value: board, read: true, write: true}}
 "#,
         file = super::CONFIG_FILE,
     )

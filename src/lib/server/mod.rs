@@ -183,6 +183,7 @@ impl Server {
         // Custom-token keys load before anything is served, so a bad one stops
         // the start instead of failing every login.
         let auth = std::sync::Arc::new(started.service);
+        crate::app::apply_partitions(&auth, &config.apps, std::time::SystemTime::now())?;
         let apps = crate::app::AppApi::new(
             std::sync::Arc::clone(&auth),
             &config.apps,
