@@ -76,7 +76,8 @@ fn assert_sync_refuses(sync_route: &str, token: &str) {
 }
 
 /// The transcript's sequence; `hostname` is what the location must answer.
-fn transcript(sdk: &Sdk, hostname: &str, ca_pem: Option<&str>) {
+/// Returns the id of the anonymous user it logged in and out.
+fn transcript(sdk: &Sdk, hostname: &str, ca_pem: Option<&str>) -> String {
     // (1) Location: all five fields, pointing at this server as reached.
     let location = sdk.location();
     assert_eq!(location.status, 200, "{:#}", location.body);
@@ -134,6 +135,13 @@ fn transcript(sdk: &Sdk, hostname: &str, ca_pem: Option<&str>) {
     );
     assert_eq!(anon_profile.body["data"], json!({}));
 
+    // An anonymous user's logout removes the user: it could never log in again.
+    assert_eq!(sdk.logout(&anon.refresh).status, 204);
+    assert_eq!(
+        refusal(&sdk.refresh(&anon.refresh)),
+        (401, "InvalidSession")
+    );
+
     // (7) Logout: 204; the session's tokens are dead everywhere.
     let out = sdk.logout(&login.refresh);
     assert_eq!(out.status, 204);
@@ -142,6 +150,7 @@ fn transcript(sdk: &Sdk, hostname: &str, ca_pem: Option<&str>) {
         (401, "InvalidSession")
     );
     assert_eq!(refusal(&sdk.profile(new_access)), (401, "InvalidSession"));
+    anon.user_id
 }
 
 /// A new site serving the test apps; the proxy's base URL and an SDK of `APP`.
@@ -157,7 +166,7 @@ fn serve_apps() -> (tempfile::TempDir, std::path::PathBuf, Running, String, Sdk)
 #[test]
 fn the_worked_transcript_through_the_http_proxy() {
     let (_tmp, site, serving, base, sdk) = serve_apps();
-    transcript(&sdk, &base, None);
+    let anonymous = transcript(&sdk, &base, None);
     // The admin API (and `ros user show`) lists the user's open sessions: the
     // transcript's login was logged out, a new one is listed until it ends.
     let admin = ros::token::read_admin_token(&site.join("data"))
@@ -174,6 +183,13 @@ fn the_worked_transcript_through_the_http_proxy() {
             .collect::<Vec<_>>()
     };
     assert_eq!(sessions(&sdk.api), Vec::<String>::new());
+    let route = "/api/admin/v1/users/{user}";
+    let gone = format!("/api/admin/v1/users/{anonymous}");
+    let answer = sdk.api.call("GET", route, &gone, Some(&admin), None);
+    assert_eq!(
+        answer.status, 404,
+        "the anonymous user was removed at logout"
+    );
     let login = sdk.password_login("ann@example.com", "s3cret!");
     let sid = jwt_payload(&login.access)["sid"]
         .as_str()
@@ -218,7 +234,7 @@ fn the_worked_transcript_over_https_with_a_url_prefix() {
         .unwrap();
     let api = Api::with_client(base.clone(), client);
     let sdk = Sdk::new(api, "/my/prefix", APP);
-    transcript(&sdk, &format!("{base}/my/prefix"), Some(&tls.ca_pem));
+    let _anonymous = transcript(&sdk, &format!("{base}/my/prefix"), Some(&tls.ca_pem));
     // Without the prefix there is no app API.
     let bare = Sdk::new(Api::new(http_base(&serving)), "", APP);
     let answer = bare

@@ -198,11 +198,16 @@ pub fn refresh(
 }
 
 /// `DELETE auth/session`: ends the refresh token's session, and with it every
-/// access token bought with it (HTTP and sync alike).
+/// access token bought with it (HTTP and sync alike). An anonymous user, who
+/// can never log in again, is removed (its Realms stay, owner-less).
 pub fn logout(auth: &AuthService, token: Option<&str>, now: SystemTime) -> Result<(), AppError> {
-    let (caller, _) = bearer(auth, token, TokenKind::Refresh, now)?;
+    let (caller, user) = bearer(auth, token, TokenKind::Refresh, now)?;
     if let Some(session) = caller.claims.session() {
         auth.store().revoke_session(&session, now)?;
+    }
+    let anonymous = matches!(&user.accounts[..], [only] if only.provider == ANON_PROVIDER);
+    if anonymous {
+        crate::admin::ops::remove_user(auth.store(), &user.id)?;
     }
     Ok(())
 }
