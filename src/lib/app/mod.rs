@@ -68,7 +68,7 @@ pub enum AppSetupError {
         app: String,
         value: String,
         #[source]
-        source: SharingError,
+        source: Box<SharingError>,
     },
 }
 
@@ -95,7 +95,7 @@ pub fn apply_partitions(
                 AppSetupError::Partition {
                     app: app.id.clone(),
                     value: shared.value.clone(),
-                    source,
+                    source: Box::new(source),
                 }
             })?;
         }
