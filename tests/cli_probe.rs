@@ -39,12 +39,7 @@ fn assert_healthy(out: &Output, extra: &[&str]) -> Value {
     assert_eq!(run["healthy"], true, "{run:#}");
     let report = &run["probes"][0];
     assert!(report["failure"].is_null(), "{report:#}");
-    let steps: Vec<&str> = report["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["step"].as_str().unwrap())
-        .collect();
+    let steps = crate::support::probe_steps(report);
     let mut want = vec!["connect"];
     want.extend(extra.iter().filter(|s| **s == "tls"));
     want.extend(["upgrade", "bind", "ident", "download", "mark", "ping"]);

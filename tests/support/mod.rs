@@ -78,3 +78,13 @@ pub fn with_stdin(cmd: &mut Command, input: &str) -> Output {
         .unwrap();
     child.wait_with_output().unwrap()
 }
+
+/// The names of the steps a `ros probe --format json` report completed.
+pub fn probe_steps(report: &serde_json::Value) -> Vec<&str> {
+    report["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| s["step"].as_str().expect("step name"))
+        .collect()
+}
