@@ -303,6 +303,8 @@ complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subco
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l token -d 'The token to connect with (else --token-file, ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token)' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l token-file -d 'A file holding the token' -r -F
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l username -d 'Log in as this user of the password provider (POST /auth on the URL\'s http service, or the local server\'s) and probe with the user\'s token' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l app-id -d 'Log in as a Realm SDK does through the app client API of app ID (location, login, profile, each timed), then probe the sync route the location names with the access token, binding the user\'s own partition unless --realm is given' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l email -d 'With --app-id: log in as this email/password user' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l timeout -d 'The limit of each step (connecting: DNS, TCP, TLS and upgrade together)' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l ca-cert -d 'Trust the CA certificates in this PEM file (wss://)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l protocol -d 'The sync protocol versions to offer: one (8) or a range (2-7) [default: 2-14, as current clients]' -r
@@ -313,6 +315,7 @@ complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subco
 json\t''"
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l password-stdin -d 'Read the password from standard input (else it is asked for on the terminal)'
+complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l anonymous -d 'With --app-id: log in anonymously'
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l insecure -d 'Accept any TLS certificate (wss://)'
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l write -d 'Also upload a small changeset and time it until it arrives on a second connection'
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -s h -l help -d 'Print help'

@@ -8,7 +8,7 @@ use std::process::Output;
 use serde_json::{json, Value};
 
 use crate::support::sync_server::SyncServer;
-use crate::support::{ros, run, run_with_input, tls};
+use crate::support::{ros, run, run_with_input, tls, with_stdin};
 
 pub(crate) fn probe(args: &[&str]) -> Output {
     run(ros().arg("probe").args(args))
@@ -39,12 +39,7 @@ fn assert_healthy(out: &Output, extra: &[&str]) -> Value {
     assert_eq!(run["healthy"], true, "{run:#}");
     let report = &run["probes"][0];
     assert!(report["failure"].is_null(), "{report:#}");
-    let steps: Vec<&str> = report["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["step"].as_str().unwrap())
-        .collect();
+    let steps = crate::support::probe_steps(report);
     let mut want = vec!["connect"];
     want.extend(extra.iter().filter(|s| **s == "tls"));
     want.extend(["upgrade", "bind", "ident", "download", "mark", "ping"]);

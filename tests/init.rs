@@ -54,6 +54,17 @@ fn init_writes_a_directory_that_passes_the_check_from_anywhere() {
         stdout.contains("ros serve --config server/configuration.yml"),
         "{stdout}"
     );
+    // One app, whose id is printed (docs/app-api.md).
+    let config: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+        &std::fs::read_to_string(project.join("server/configuration.yml")).expect("read"),
+    )
+    .expect("yaml");
+    let app_id = config["apps"][0]["id"].as_str().expect("an app id");
+    assert!(app_id.starts_with("ros-") && app_id.len() == 12, "{app_id}");
+    assert!(
+        stdout.contains(&format!("App id for Realm SDK apps: {app_id}")),
+        "{stdout}"
+    );
 
     let _ports = DEFAULT_PORTS.lock().unwrap_or_else(|e| e.into_inner());
     let check = ros(
@@ -144,6 +155,10 @@ fn the_development_layout_listens_on_loopback_and_is_reused() {
     let text_of = std::fs::read_to_string(&config).expect("read");
     assert_eq!(text_of.matches("listen_address: \"127.0.0.1\"").count(), 2);
     assert!(!text_of.contains("listen_address: \"::\""));
+    assert!(
+        text_of.contains(&format!("- id: {}", ros::init::DEVELOPMENT_APP_ID)),
+        "the development server has its app"
+    );
     let key = std::fs::read(dir.join("keys/auth.key")).expect("read");
     assert_eq!(ros::init::development(&dir).expect("again"), config);
     assert_eq!(std::fs::read(dir.join("keys/auth.key")).expect("read"), key);

@@ -2,12 +2,15 @@
 //! module here, and the helpers they share are declared once. One binary links
 //! once instead of once per file (what cargo's own testsuite does).
 
+mod app_support;
 mod changeset_support;
 mod protocol_support;
 mod support;
 mod support_merge;
 
 mod admin_store;
+mod app_api;
+mod app_sync;
 mod auth_http;
 mod auth_routes;
 mod auth_tokens;

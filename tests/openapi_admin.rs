@@ -181,8 +181,9 @@ fn drive_sharing(d: &mut Driver, admin: Option<&str>) {
     assert_eq!(change(d, admin, management), (400, 601));
     let elsewhere = json!({"realm": format!("/{gina}/other"), "user": "hank", "may_read": true});
     assert_eq!(change(d, as_hank, elsewhere), (403, 614));
+    // A partition value nobody used that is not the caller's id: no mayManage.
     let unregistered = json!({"realm": "\"nowhere\"", "user": "hank", "may_read": true});
-    assert_eq!(change(d, admin, unregistered), (404, 617));
+    assert_eq!(change(d, as_hank, unregistered), (403, 614));
     assert_eq!(change(d, None, manage), (401, 611));
     let extra = d.api.call_invalid(
         "POST",
@@ -296,7 +297,7 @@ fn drive_sharing(d: &mut Driver, admin: Option<&str>) {
     let elsewhere = json!({"realm": format!("/{gina}/other"), "may_read": true});
     assert_eq!(problem(&offer(d, as_hank, elsewhere)), (403, 614));
     let unregistered = json!({"realm": "\"nowhere\"", "may_read": true});
-    assert_eq!(problem(&offer(d, admin, unregistered)), (404, 617));
+    assert_eq!(problem(&offer(d, as_hank, unregistered)), (403, 614));
     assert_eq!(problem(&offer(d, None, read_write)), (401, 611));
 
     // Listing: admins every offer, users the ones they made.

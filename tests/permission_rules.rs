@@ -273,10 +273,22 @@ fn change_table() {
             |r| matches!(r, Err(SharingError::NotManager(_))),
         ),
         (
-            "unregistered partition value",
+            "an admin registers a partition value nobody used, owner-less",
             Subject::Admin,
             change("\"board\"", "bob", t, None, None),
-            |r| matches!(r, Err(SharingError::UnknownRealm(_))),
+            |r| r.is_ok(),
+        ),
+        (
+            "a partition value equal to a user's id is that user's to share",
+            Subject::User(w.bob),
+            change(&format!("\"{}\"", w.bob), "erin", t, None, None),
+            |r| r.is_ok(),
+        ),
+        (
+            "another user's id as partition value is not",
+            Subject::User(w.erin),
+            change(&format!("\"{}\"", w.bob), "erin", t, None, None),
+            |r| matches!(r, Err(SharingError::NotManager(_))),
         ),
     ];
     for (name, who, c, ok) in &cases {

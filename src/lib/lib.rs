@@ -5,6 +5,7 @@
 //! module map: a module only uses the modules below it in that table's order.
 
 pub mod admin;
+pub mod app;
 pub mod auth;
 pub mod backup;
 pub mod changeset;

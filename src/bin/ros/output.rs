@@ -124,7 +124,24 @@ pub fn users(format: Format, users: &[UserJson]) {
 pub fn user(format: Format, user: &UserJson) {
     match format {
         Format::Json => json(user),
-        Format::Table => table(&USER_HEADER, vec![user_row(user)]),
+        Format::Table => {
+            table(&USER_HEADER, vec![user_row(user)]);
+            if let Some(sessions) = user.sessions.as_ref().filter(|s| !s.is_empty()) {
+                table(
+                    &["OPEN SESSION", "CREATED", "LAST USED"],
+                    sessions
+                        .iter()
+                        .map(|s| {
+                            vec![
+                                s.session_id.clone(),
+                                s.created_at.clone(),
+                                s.last_used_at.clone(),
+                            ]
+                        })
+                        .collect(),
+                );
+            }
+        }
     }
 }
 
@@ -363,6 +380,10 @@ pub fn init_done(done: &ros::init::Initialized) {
     ));
     print(&format!("Created {}", done.public_key.display()));
     print(&format!("Created {} (mode 0700)", done.data_dir.display()));
+    print(&format!(
+        "App id for Realm SDK apps: {} (base URL: this server's proxy address)",
+        done.app_id
+    ));
     print("");
     print("Start the server with:");
     print(&format!(

@@ -37,9 +37,36 @@ pub struct UserJson {
     /// resolve, never merged.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub lookalike_username: bool,
+    /// The open sessions (logins), only where one user is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<Vec<SessionJson>>,
+}
+
+/// An open session: one login and its refresh token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionJson {
+    pub session_id: String,
+    pub created_at: String,
+    pub last_used_at: String,
+}
+
+impl From<&super::sessions::Session> for SessionJson {
+    fn from(session: &super::sessions::Session) -> SessionJson {
+        SessionJson {
+            session_id: session.id.to_string(),
+            created_at: rfc3339(session.created_at),
+            last_used_at: rfc3339(session.last_used_at),
+        }
+    }
 }
 
 impl UserJson {
+    /// The user with their open sessions.
+    pub fn with_sessions(mut self, sessions: &[super::sessions::Session]) -> UserJson {
+        self.sessions = Some(sessions.iter().map(SessionJson::from).collect());
+        self
+    }
+
     /// The username of the password account, if any.
     pub fn username(&self) -> Option<&str> {
         self.accounts
@@ -73,6 +100,7 @@ impl From<&User> for UserJson {
                 })
                 .collect(),
             lookalike_username: user.lookalike_username,
+            sessions: None,
         }
     }
 }

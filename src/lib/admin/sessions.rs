@@ -124,6 +124,19 @@ impl AdminStore {
         Ok(ended)
     }
 
+    /// The open (not revoked) sessions of `user`, oldest first.
+    pub fn open_sessions(&self, user: &UserId) -> Result<Vec<Session>, AdminError> {
+        let conn = self.conn();
+        let ids: Vec<SessionId> = conn
+            .prepare_cached(
+                "SELECT id FROM sessions WHERE user_id = ?1 AND revoked_at IS NULL
+                 ORDER BY created_at, id",
+            )?
+            .query_map([user], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        ids.iter().map(|id| require_session(&conn, id)).collect()
+    }
+
     /// Whether tokens of the session may be used: it exists, has not been revoked,
     /// and its user is not disabled. Unknown sessions (including those of deleted
     /// users) are simply inactive.

@@ -4,6 +4,7 @@
 //! with one set of operations for both.
 
 mod admin;
+pub mod app_login;
 pub mod probe;
 pub mod probe_bench;
 mod sharing;

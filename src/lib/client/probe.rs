@@ -18,7 +18,10 @@ use crate::protocol::{
 };
 
 /// The steps, in the order a probe runs them.
-pub const STEPS: [&str; 9] = [
+pub const STEPS: [&str; 12] = [
+    "location",
+    "login",
+    "profile",
     "connect",
     "tls",
     "upgrade",
@@ -48,6 +51,9 @@ pub struct ProbeOptions {
     pub write: bool,
     /// The protocol versions offered at the upgrade.
     pub protocols: Protocols,
+    /// Steps timed before the probe (an app login: location, login, profile),
+    /// reported first in every probe.
+    pub preface: Vec<(&'static str, Duration)>,
 }
 
 /// The protocol versions a probe offers: `2-14` (realm-core's range, the
@@ -413,6 +419,9 @@ pub async fn probe(options: &ProbeOptions) -> ProbeReport {
             failure: None,
         },
     };
+    for (step, duration) in &options.preface {
+        run.step(step, *duration, None);
+    }
     if let Err(failure) = steps(options, &mut run).await {
         run.report.failure = Some(failure);
     }
@@ -674,6 +683,58 @@ pub fn http_base(sync_url: &str) -> String {
     }
 }
 
+/// A blocking HTTP client that trusts what `tls` says (no system roots) and
+/// never follows redirects.
+pub(crate) fn http_client(
+    tls: &TlsOptions,
+    timeout: Duration,
+) -> Result<reqwest::blocking::Client, LoginError> {
+    let mut builder = reqwest::blocking::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .tls_built_in_root_certs(false)
+        .danger_accept_invalid_certs(tls.insecure);
+    if let Some(pem) = &tls.ca_pem {
+        for cert in reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| LoginError::Other(format!("the CA PEM: {e}")))?
+        {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| LoginError::Other(e.to_string()))
+}
+
+/// Sends a request and reads its JSON answer; a status outside 2xx is
+/// `Refused` with the server's message (problem `title`, `message` or the app
+/// API's `error`).
+pub(crate) fn send_json(
+    request: reqwest::blocking::RequestBuilder,
+    url: &str,
+) -> Result<serde_json::Value, LoginError> {
+    let response = request.send().map_err(|e| {
+        if e.is_connect() || e.is_timeout() {
+            LoginError::Unreachable {
+                url: url.to_string(),
+                reason: e.to_string(),
+            }
+        } else {
+            LoginError::Other(e.to_string())
+        }
+    })?;
+    let status = response.status().as_u16();
+    let answer: serde_json::Value = response.json().unwrap_or(serde_json::Value::Null);
+    if !(200..300).contains(&status) {
+        let message = ["title", "message", "error"]
+            .iter()
+            .find_map(|k| answer[*k].as_str())
+            .map_or_else(|| answer.to_string(), str::to_string);
+        return Err(LoginError::Refused { status, message });
+    }
+    Ok(answer)
+}
+
 /// Logs in with the password provider (`POST /auth`) and returns the refresh
 /// token, which the sync service accepts for the user's Realms. Blocking.
 pub fn login(
@@ -684,44 +745,13 @@ pub fn login(
     timeout: Duration,
 ) -> Result<String, LoginError> {
     let url = format!("{}/auth", http_base.trim_end_matches('/'));
-    let mut builder = reqwest::blocking::Client::builder()
-        .timeout(timeout)
-        .tls_built_in_root_certs(false)
-        .danger_accept_invalid_certs(tls.insecure);
-    if let Some(pem) = &tls.ca_pem {
-        for cert in reqwest::Certificate::from_pem_bundle(pem)
-            .map_err(|e| LoginError::Other(format!("the CA PEM: {e}")))?
-        {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
-    let client = builder
-        .build()
-        .map_err(|e| LoginError::Other(e.to_string()))?;
+    let client = http_client(tls, timeout)?;
     let body = serde_json::json!({
         "provider": "password",
         "data": username,
         "user_info": {"password": password},
     });
-    let response = client.post(&url).json(&body).send().map_err(|e| {
-        if e.is_connect() || e.is_timeout() {
-            LoginError::Unreachable {
-                url: url.clone(),
-                reason: e.to_string(),
-            }
-        } else {
-            LoginError::Other(e.to_string())
-        }
-    })?;
-    let status = response.status().as_u16();
-    let answer: serde_json::Value = response.json().unwrap_or(serde_json::Value::Null);
-    if !(200..300).contains(&status) {
-        let message = answer["title"]
-            .as_str()
-            .or_else(|| answer["message"].as_str())
-            .map_or_else(|| answer.to_string(), str::to_string);
-        return Err(LoginError::Refused { status, message });
-    }
+    let answer = send_json(client.post(&url).json(&body), &url)?;
     answer["refresh_token"]["token"]
         .as_str()
         .map(str::to_string)

@@ -68,9 +68,11 @@ impl Users {
     pub fn show(&self, name: &str) -> Result<UserJson, UsersError> {
         match self {
             Users::Online(c) => Ok(c.get_user(name)?),
-            Users::Offline { store, .. } => ops::resolve_user(store, name)
-                .map(|u| UserJson::from(&u))
-                .map_err(|e| local(e, name)),
+            Users::Offline { store, .. } => {
+                let user = ops::resolve_user(store, name).map_err(|e| local(e, name))?;
+                let sessions = store.open_sessions(&user.id)?;
+                Ok(UserJson::from(&user).with_sessions(&sessions))
+            }
         }
     }
 

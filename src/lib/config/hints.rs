@@ -153,6 +153,10 @@ pub fn hint(problem: &Problem) -> Option<String> {
                 .into()
         }
         Problem::LogDirMissing { .. } => "create the directory first".into(),
+        Problem::InvalidApp { .. } => "see the `apps` section of docs/configuration.md".into(),
+        Problem::AppKey { .. } => "give a PEM RSA public key (public_key_path) or a JWKS \
+             file with RSA keys (jwks_path), readable by the user that runs ros"
+            .into(),
     };
     Some(text)
 }
@@ -181,6 +185,9 @@ fn wrong_type(key: Key, found: &str) -> String {
             .into(),
         Kind::Bool => "write true or false without quotes".into(),
         Kind::Mapping => "write one entry per provider, indented below the key".into(),
+        Kind::Apps => "write a YAML list such as [{id: my-app}], or the same list as JSON in \
+             ROS_APPS"
+            .into(),
         Kind::LogLevel => format!("use one of {}", LogLevel::ALL.map(|l| l.name()).join(", ")),
         _ => "write the value as text".into(),
     }

@@ -78,6 +78,7 @@ pub struct Layer {
     pub max_connections: Slot<u64>,
     pub min_protocol_version: Slot<u32>,
     pub max_protocol_version: Slot<u32>,
+    pub apps: Slot<Vec<super::apps::App>>,
 }
 
 fn put<T>(slot: &mut Slot<T>, value: Converted<T>, origin: Origin) -> Converted<()> {
@@ -178,6 +179,7 @@ impl Layer {
                 protocol_version(key, input),
                 o,
             ),
+            Key::Apps => put(&mut self.apps, super::apps::apps(key, input, base), o),
         }
     }
 }

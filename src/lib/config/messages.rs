@@ -207,6 +207,11 @@ pub fn message(problem: &Problem) -> String {
             "the directory {} of the log file is not writable by this user (uid {uid})",
             dir.display()
         ),
+        Problem::InvalidApp { index, detail } => format!("`apps` entry {index}: {detail}"),
+        Problem::AppKey { app, path, error } => format!(
+            "app {app}: the custom-token key {} cannot be used: {error}",
+            path.display()
+        ),
     }
 }
 
@@ -229,6 +234,7 @@ pub fn expected(key: Key) -> &'static str {
         Kind::Bytes => "a number of bytes",
         Kind::ProtocolVersion => "a protocol version number",
         Kind::AddressList => "a list of IP addresses",
+        Kind::Apps => "a list of apps, each a mapping with an `id`",
     }
 }
 

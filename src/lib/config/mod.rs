@@ -7,6 +7,7 @@
 //! Diagnostics are produced from the raw layer so they can point at the spot.
 //! `ros check-configuration` and `ros serve` both go through [`load`].
 
+pub mod apps;
 mod checks;
 mod convert;
 mod finding;
@@ -27,6 +28,7 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
+pub use apps::{App, CustomToken, CustomTokenKey, SharedPartition, Userpass};
 pub use checks::Probe;
 pub use convert::parse_duration;
 pub use finding::{Finding, Position, Severity, Source};

@@ -17,6 +17,8 @@ pub struct Config {
     pub logging: Logging,
     /// `sync.*` (ours): the sync service's limits.
     pub sync: SyncSettings,
+    /// `apps` (ours): the Realm apps served by the app client API.
+    pub apps: Vec<super::apps::App>,
 }
 
 /// `sync.*`: what the sync service allows one Realm, one connection and the whole

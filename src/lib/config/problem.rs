@@ -196,6 +196,17 @@ pub enum Problem {
         dir: PathBuf,
         uid: u32,
     },
+    /// An `apps` entry that cannot be used, by its position in the list.
+    InvalidApp {
+        index: usize,
+        detail: String,
+    },
+    /// A custom-token key file of an app that is missing or not a key.
+    AppKey {
+        app: String,
+        path: PathBuf,
+        error: String,
+    },
 }
 
 /// What to say after "unknown key".
@@ -281,6 +292,8 @@ impl Problem {
             | Problem::LogNotWritable { .. }
             | Problem::LogDirMissing { .. }
             | Problem::LogDirNotWritable { .. } => "log-path",
+            Problem::InvalidApp { .. } => "invalid-app",
+            Problem::AppKey { .. } => "invalid-app-key",
         }
     }
 

@@ -51,6 +51,7 @@ pub enum Key {
     SyncMaxConnections,
     SyncMinProtocolVersion,
     SyncMaxProtocolVersion,
+    Apps,
 }
 
 /// The shape of value a key takes.
@@ -78,6 +79,8 @@ pub enum Kind {
     /// [`SyncSettings::PROTOCOL_VERSIONS`](super::model::SyncSettings::PROTOCOL_VERSIONS).
     ProtocolVersion,
     AddressList,
+    /// A list of apps (`apps`, docs/app-api.md).
+    Apps,
 }
 
 /// Environment variables that belong to the CLI, not to the configuration.
@@ -95,7 +98,7 @@ pub const ENV_PREFIX: &str = "ROS_";
 pub const ENV_SEPARATOR: &str = "__";
 
 impl Key {
-    pub const ALL: [Key; 45] = [
+    pub const ALL: [Key; 46] = [
         Key::StorageRootPath,
         Key::AuthPublicKeyPath,
         Key::AuthPrivateKeyPath,
@@ -141,6 +144,7 @@ impl Key {
         Key::SyncMaxConnections,
         Key::SyncMinProtocolVersion,
         Key::SyncMaxProtocolVersion,
+        Key::Apps,
     ];
 
     pub fn path(self) -> &'static str {
@@ -190,6 +194,7 @@ impl Key {
             Key::SyncMaxConnections => "sync.max_connections",
             Key::SyncMinProtocolVersion => "sync.min_protocol_version",
             Key::SyncMaxProtocolVersion => "sync.max_protocol_version",
+            Key::Apps => "apps",
         }
     }
 
@@ -239,6 +244,7 @@ impl Key {
             Key::TrustedProxies => Kind::AddressList,
             Key::LoggingLevel => Kind::LogLevel,
             Key::LoggingFormat => Kind::LogFormat,
+            Key::Apps => Kind::Apps,
         }
     }
 
@@ -286,6 +292,7 @@ impl Key {
                 | Key::SyncMaxConnections
                 | Key::SyncMinProtocolVersion
                 | Key::SyncMaxProtocolVersion
+                | Key::Apps
         )
     }
 
@@ -401,7 +408,7 @@ mod tests {
         let top: Vec<&str> = children("").iter().map(|c| c.name("")).collect();
         assert_eq!(
             top,
-            ["storage", "auth", "network", "proxy", "logging", "sync"]
+            ["storage", "auth", "network", "proxy", "logging", "sync", "apps"]
         );
         let network: Vec<&str> = children("network")
             .iter()

@@ -197,7 +197,10 @@ pub fn env(env: &Environment, cwd: &Path, layer: &mut Layer, out: &mut Raw) {
         let Some(rest) = name.strip_prefix(schema::ENV_PREFIX) else {
             continue;
         };
-        if schema::RESERVED_ENV.contains(&name) || !rest.contains(schema::ENV_SEPARATOR) {
+        // `ROS_APPS` is the one top-level key: named exactly, it is ours.
+        let whole = name == Key::Apps.env_name();
+        if schema::RESERVED_ENV.contains(&name) || !(whole || rest.contains(schema::ENV_SEPARATOR))
+        {
             continue;
         }
         let path = rest

@@ -624,3 +624,50 @@ fn a_bad_value_from_a_start_flag_names_the_flag() {
         "no finding blames a variable the operator never set"
     );
 }
+
+#[test]
+fn apps_come_from_the_file_or_ros_apps_and_bad_ones_are_findings() {
+    let dir = server_dir();
+    let text = format!("{BASE}apps:\n  - id: from-file\n    providers: {{anon-user: true}}\n");
+    let report = load_with(&dir.path, &text, &[], Overrides::default());
+    let config = report.config().expect("valid");
+    assert_eq!(config.apps.len(), 1);
+    assert_eq!(config.apps[0].id, "from-file");
+    assert!(config.apps[0].anonymous);
+    assert_eq!(config.apps[0].userpass, None);
+
+    let env = [("ROS_APPS", r#"[{"id":"from-env"}]"#)];
+    let report = load_with(&dir.path, &text, &env, Overrides::default());
+    let ids: Vec<&str> = report
+        .config()
+        .expect("valid")
+        .apps
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(ids, ["from-env"]);
+
+    let bad = format!("{BASE}apps:\n  - id: ok\n  - id: 'no spaces'\n");
+    let report = load_with(&dir.path, &bad, &[], Overrides::default());
+    assert!(!report.is_valid());
+    let finding = report
+        .findings()
+        .iter()
+        .find(|f| f.code == "invalid-app")
+        .expect("invalid-app finding");
+    assert!(finding.message.contains("entry 1"), "{}", finding.message);
+    let Source::File { position, .. } = &finding.source else {
+        panic!("{:?}", finding.source)
+    };
+    assert_eq!(position.map(|p| p.line), Some(11), "points at the entry");
+
+    let missing_key = format!(
+        "{BASE}apps:\n  - id: jwt\n    providers:\n      custom-token: {{public_key_path: keys/none.pub}}\n"
+    );
+    let report = load_with(&dir.path, &missing_key, &[], Overrides::default());
+    assert_eq!(codes(&report), ["invalid-app-key"]);
+    assert!(!report.is_valid());
+    let good_key = missing_key.replace("keys/none.pub", "keys/auth.pub");
+    let report = load_with(&dir.path, &good_key, &[], Overrides::default());
+    assert!(report.is_valid(), "{:?}", codes(&report));
+}

@@ -111,7 +111,11 @@ pub(super) async fn get_user(
 ) -> Result<Json<UserJson>, Problem> {
     admin(&caller)?;
     state
-        .blocking(move |api| Ok(UserJson::from(&resolve(api, &name)?)))
+        .blocking(move |api| {
+            let user = resolve(api, &name)?;
+            let sessions = api.auth.store().open_sessions(&user.id)?;
+            Ok(UserJson::from(&user).with_sessions(&sessions))
+        })
         .await
         .map(Json)
 }

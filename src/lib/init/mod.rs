@@ -26,7 +26,12 @@ pub struct InitOptions {
     pub force: bool,
     /// Proxies listen on 127.0.0.1 instead of every interface (`::`).
     pub loopback_only: bool,
+    /// The id of the one app the configuration gets; `None` = a new random one.
+    pub app_id: Option<String>,
 }
+
+/// The development server's app id: fixed, so a local SDK app can hard-code it.
+pub const DEVELOPMENT_APP_ID: &str = "ros-dev";
 
 /// What was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +40,16 @@ pub struct Initialized {
     pub private_key: PathBuf,
     pub public_key: PathBuf,
     pub data_dir: PathBuf,
+    /// The id of the app in `apps`, which SDK apps are configured with.
+    pub app_id: String,
+}
+
+/// A new app id: `ros-` and 8 random lower-case hex digits.
+pub fn new_app_id() -> String {
+    format!(
+        "ros-{}",
+        hex::encode(crate::token::random::random_bytes::<4>())
+    )
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +84,7 @@ pub fn init(options: &InitOptions) -> Result<Initialized, InitError> {
         private_key: dir.join(PRIVATE_KEY_FILE),
         public_key: dir.join(PUBLIC_KEY_FILE),
         data_dir: dir.join(DATA_DIR),
+        app_id: options.app_id.clone().unwrap_or_else(new_app_id),
     };
     if dir.exists() && !dir.is_dir() {
         return Err(InitError::NotADirectory(dir.clone()));
@@ -99,7 +115,7 @@ pub fn init(options: &InitOptions) -> Result<Initialized, InitError> {
     };
     write(
         &done.config_file,
-        template::configuration(proxy).as_bytes(),
+        template::configuration(proxy, &done.app_id).as_bytes(),
         0o644,
     )?;
     Ok(done)
@@ -116,6 +132,7 @@ pub fn development(dir: &Path) -> Result<PathBuf, InitError> {
         dir: dir.to_path_buf(),
         force: false,
         loopback_only: true,
+        app_id: Some(DEVELOPMENT_APP_ID.to_string()),
     })
     .map(|done| done.config_file)
 }

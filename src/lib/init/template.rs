@@ -2,7 +2,7 @@
 //! a line on what it does, so an operator edits values instead of looking up names.
 
 /// The file's text. `proxy` is the listen address of both proxies.
-pub fn configuration(proxy: &str) -> String {
+pub fn configuration(proxy: &str, app_id: &str) -> String {
     format!(
         r#"# Realm Object Server configuration, written by `ros init`.
 #
@@ -123,6 +123,32 @@ sync:
   # need 8 or later.
   min_protocol_version: 2
   max_protocol_version: 14
+
+# (ros) Realm apps whose SDK clients (realm-core 10 and later) log in through the
+# app client API under /api/client/v2.0 and sync at
+# /api/client/v2.0/app/<id>/realm-sync. An app sets its base URL to this
+# server's public address and its app id to one of these ids.
+apps:
+  - id: {app_id}
+    # The public base URL clients use (https://host[:port], no path); empty:
+    # taken from each request.
+    base_url:
+    providers:
+      # anon-user: true
+      local-userpass:
+        # Whether the app's users may register themselves (confirmed at once).
+        registration: true
+      # custom-token:
+      #   public_key_path: keys/identity.pub   # or jwks_path: jwks.json
+      #   audience: my-app
+      #   user_id_claim: sub
+      #   metadata: {{email: email}}
+    # Shared partitions and what every user may do there (a user's own id as
+    # partition value is theirs anyway; others need this or a grant).
+    partitions: []
+    # partitions:
+    #   - {{value: news, read: true}}
+    #   - {{value: board, read: true, write: true}}
 "#,
         file = super::CONFIG_FILE,
     )
@@ -136,7 +162,7 @@ mod tests {
     /// Every key of the schema appears in the template, at its place in the tree.
     #[test]
     fn the_template_names_every_key() {
-        let text = configuration("::");
+        let text = configuration("::", "ros-0123abcd");
         let tree: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("yaml");
         for key in Key::ALL {
             let mut node = &tree;
@@ -173,6 +199,9 @@ mod tests {
         let top: Vec<&str> = children("").iter().map(|c| c.name("")).collect();
         let mapping = tree.as_mapping().expect("mapping");
         assert_eq!(mapping.len(), top.len());
-        assert!(children("").iter().all(|c| matches!(c, Child::Section(_))));
+        assert!(children("")
+            .iter()
+            .all(|c| matches!(c, Child::Section(_)) || *c == Child::Key(Key::Apps)));
+        assert_eq!(tree["apps"][0]["id"].as_str(), Some("ros-0123abcd"));
     }
 }

@@ -5,9 +5,11 @@
 //! without naming the setting involved: the caller (`config`, `init`, the server)
 //! knows which setting a file came from and says so in its own words.
 
+mod jwks;
 mod rsa;
 mod tls;
 
+pub use jwks::{parse_jwks, read_jwks, NamedKey};
 pub use rsa::{generate, GeneratedPair, PrivateKey, PublicKey, RSA_BITS};
 pub use tls::{
     certified_key, parse_certificates, parse_tls_private_key, read_tls_identity, Certificate,

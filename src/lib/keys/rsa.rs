@@ -123,6 +123,10 @@ impl PublicKey {
             .is_ok()
     }
 
+    pub(crate) fn from_pkcs1(pkcs1: Vec<u8>) -> PublicKey {
+        PublicKey { pkcs1 }
+    }
+
     /// PKCS#1 `RSAPublicKey` DER.
     pub fn pkcs1_der(&self) -> &[u8] {
         &self.pkcs1

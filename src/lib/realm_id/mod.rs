@@ -61,6 +61,15 @@ impl RealmId {
         }
     }
 
+    /// The user whose own Realm this is: the first segment of a path, or the
+    /// user id a partition value equals.
+    pub fn home_user(&self) -> Option<crate::token::UserId> {
+        match self {
+            RealmId::Path(p) => p.home_user(),
+            RealmId::Partition(v) => v.owner(),
+        }
+    }
+
     pub fn as_path(&self) -> Option<&RealmPath> {
         match self {
             RealmId::Path(p) => Some(p),

@@ -77,6 +77,16 @@ impl PartitionValue {
         }
     }
 
+    /// The user a partition value names, the owner of its Realm by default
+    /// (docs/app-api.md "Partitions"): a string or an ObjectId equal to a user id.
+    pub fn owner(&self) -> Option<crate::token::UserId> {
+        match self {
+            PartitionValue::String(s) => s.parse().ok(),
+            PartitionValue::ObjectId(bytes) => hex::encode(bytes).parse().ok(),
+            _ => None,
+        }
+    }
+
     /// Reads a value from BIND bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<PartitionValue, PartitionError> {
         let text = std::str::from_utf8(bytes)

@@ -34,6 +34,7 @@ use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt as _;
 
 use super::activity::{Activity, Watched};
+use crate::app::Scheme;
 use crate::config::ConnectionLimits;
 
 /// Connections let in past `network.max_connections` to ask `/health`; each is
@@ -180,6 +181,11 @@ pub(super) async fn serve(
                 idle: l.idle_timeout,
             }),
             peer,
+            scheme: if tls.is_some() {
+                Scheme::Https
+            } else {
+                Scheme::Http
+            },
             router: router.clone(),
             health_only,
         };
@@ -239,6 +245,8 @@ struct Connection {
     watcher: Watcher,
     timeouts: Option<Timeouts>,
     peer: SocketAddr,
+    /// Told to routes (the app API's location answer).
+    scheme: Scheme,
     router: Router,
     health_only: bool,
 }
@@ -253,14 +261,16 @@ impl Connection {
             watcher,
             timeouts,
             peer,
+            scheme,
             router,
             health_only,
         } = self;
         // Routes learn the peer (login throttling) from `ConnectInfo`, as axum's
-        // own server provides it.
+        // own server provides it, and the scheme (the app API's location answer).
         let service =
             TowerToHyperService::new(tower::service_fn(move |mut request: Request<Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
+                request.extensions_mut().insert(scheme);
                 let router = router.clone();
                 async move {
                     if health_only && request.uri().path() != "/health" {

@@ -49,6 +49,8 @@ pub enum ServerError {
     Tls(#[from] TlsError),
     #[error(transparent)]
     Auth(#[from] SetupError),
+    #[error(transparent)]
+    App(#[from] crate::app::AppSetupError),
     #[error("cannot write the lock file in {root}: {source}", root = .root.display())]
     Record {
         root: PathBuf,
@@ -123,7 +125,8 @@ pub struct Server {
     proxy_http: Option<TcpListener>,
     proxy_https: Option<(TcpListener, tokio_rustls::TlsAcceptor)>,
     addresses: BoundAddresses,
-    auth: AuthService,
+    auth: std::sync::Arc<AuthService>,
+    apps: crate::app::AppApi,
 }
 
 async fn bind(key: &'static str, address: SocketAddr) -> Result<TcpListener, ServerError> {
@@ -197,6 +200,17 @@ impl Server {
                 _ => None,
             },
         };
+        // Custom-token keys load before anything is served, so a bad one stops
+        // the start instead of failing every login.
+        let auth = std::sync::Arc::new(started.service);
+        crate::app::apply_partitions(&auth, &config.apps, std::time::SystemTime::now())?;
+        let apps = crate::app::AppApi::new(
+            std::sync::Arc::clone(&auth),
+            &config.apps,
+            config.network.url_prefix.clone(),
+            config.network.trusted_proxies.clone(),
+            config.network.max_body_bytes,
+        )?;
         lock.record(&addresses.named())
             .map_err(|source| ServerError::Record { root, source })?;
         Ok(Server {
@@ -207,7 +221,8 @@ impl Server {
             proxy_http,
             proxy_https,
             addresses,
-            auth: started.service,
+            auth,
+            apps,
         })
     }
 
@@ -228,9 +243,9 @@ impl Server {
             proxy_https,
             addresses,
             auth,
+            apps,
         } = self;
         let header_name = config.network.authorization_header_name.clone();
-        let auth = std::sync::Arc::new(auth);
         let sync_service = SyncService::new(SyncSetup {
             root: config.storage.root_path.clone(),
             auth: std::sync::Arc::clone(&auth),
@@ -253,7 +268,8 @@ impl Server {
         let http_router = crate::http::router(HttpState {
             health: HealthState::new(addresses.clone()),
             api,
-        });
+        })
+        .merge(crate::app::routes(crate::app::AppState::new(apps)));
         let proxy_router =
             crate::proxy::router(crate::sync::routes(sync_state.clone()), http_router.clone());
 

@@ -23,6 +23,7 @@ pub fn exec(args: InitArgs) -> CliResult {
         dir: args.dir.unwrap_or_else(|| PathBuf::from(".")),
         force: args.force,
         loopback_only: false,
+        app_id: None,
     };
     output::init_done(&init(&options)?);
     Ok(())

@@ -12,7 +12,7 @@ use ros::client::probe::{self, Expectation, FailureKind, ProbeOptions, Protocols
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output;
 use crate::shared::flags::{ConfigFile, FormatFlag};
-use crate::shared::sync_target::{duration, resolve, Target};
+use crate::shared::sync_target::{duration, resolve, resolve_app, Target};
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
@@ -37,8 +37,25 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "USER", conflicts_with = "token")]
     pub username: Option<String>,
     /// Read the password from standard input (else it is asked for on the terminal).
-    #[arg(long, requires = "username")]
+    #[arg(long)]
     pub password_stdin: bool,
+    /// Log in as a Realm SDK does through the app client API of app ID
+    /// (location, login, profile, each timed), then probe the sync route the
+    /// location names with the access token, binding the user's own partition
+    /// unless --realm is given.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["token", "token_file", "username"])]
+    pub app_id: Option<String>,
+    /// With --app-id: log in as this email/password user.
+    #[arg(
+        long,
+        value_name = "EMAIL",
+        requires = "app_id",
+        conflicts_with = "anonymous"
+    )]
+    pub email: Option<String>,
+    /// With --app-id: log in anonymously.
+    #[arg(long, requires = "app_id")]
+    pub anonymous: bool,
     /// The limit of each step (connecting: DNS, TCP, TLS and upgrade together).
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
     pub timeout: Duration,
@@ -72,7 +89,12 @@ pub struct ProbeArgs {
 }
 
 pub fn exec(args: ProbeArgs) -> CliResult {
-    let (url, token, tls) = resolve(Target {
+    if args.password_stdin && args.username.is_none() && args.email.is_none() {
+        return Err(CliError::usage(anyhow!(
+            "--password-stdin needs --username or --email"
+        )));
+    }
+    let target = Target {
         url: args.url.clone(),
         token: args.token.clone(),
         token_file: args.token_file.clone(),
@@ -82,7 +104,40 @@ pub fn exec(args: ProbeArgs) -> CliResult {
         insecure: args.insecure,
         timeout: args.timeout,
         config: &args.config,
-    })?;
+    };
+    // Where to connect, with what, which Realm by default, and steps timed before.
+    let (url, token, tls, realm, preface) = match &args.app_id {
+        Some(app_id) => {
+            if args.email.is_none() && !args.anonymous {
+                return Err(CliError::usage(anyhow!(
+                    "--app-id needs --email EMAIL or --anonymous"
+                )));
+            }
+            let (session, tls) = resolve_app(&target, app_id, args.email.as_deref())?;
+            let own = format!("\"{}\"", session.user_id);
+            let url = session.sync_route;
+            (url, session.access_token, tls, own, session.timings)
+        }
+        None => {
+            let (url, token, tls) = resolve(target)?;
+            (url, token, tls, probe::default_realm(args.write), Vec::new())
+        }
+    };
+    let options = ProbeOptions {
+        url,
+        token: Some(token),
+        realm: args.realm.clone().unwrap_or(realm),
+        timeout: args.timeout,
+        tls,
+        write: args.write,
+        protocols: args.protocol,
+        preface,
+    };
+    run(&args, options)
+}
+
+/// Probes `options` as the flags ask and maps the outcome to the exit code.
+fn run(args: &ProbeArgs, options: ProbeOptions) -> CliResult {
     if let Some(e) = args.expect.iter().find(|e| e.step == "roundtrip") {
         if !args.write {
             return Err(CliError::usage(anyhow!(
@@ -91,18 +146,6 @@ pub fn exec(args: ProbeArgs) -> CliResult {
             )));
         }
     }
-    let options = ProbeOptions {
-        url,
-        token: Some(token),
-        realm: args
-            .realm
-            .clone()
-            .unwrap_or_else(|| probe::default_realm(args.write)),
-        timeout: args.timeout,
-        tls,
-        write: args.write,
-        protocols: args.protocol,
-    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -209,6 +209,7 @@ fn run(args: &BenchArgs) -> Result<BenchReport, CliError> {
             tls,
             write: true,
             protocols: Default::default(),
+            preface: Vec::new(),
         },
         sessions: args.sessions as usize,
         connections: args.connections.map(|c| c as usize),

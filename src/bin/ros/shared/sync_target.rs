@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context as _};
+use ros::client::app_login::{app_login, AppCredentials, AppSession};
 use ros::client::probe;
 use ros::client::sync::TlsOptions;
 
@@ -57,6 +58,19 @@ fn read_token(file: &std::path::Path, what: &str) -> Result<String, CliError> {
         .to_string())
 }
 
+/// The TLS trust of `--ca-cert` and `--insecure`.
+fn tls_options(ca_cert: Option<&std::path::Path>, insecure: bool) -> Result<TlsOptions, CliError> {
+    let ca_pem = match ca_cert {
+        Some(file) => Some(
+            std::fs::read(file)
+                .with_context(|| format!("--ca-cert {}", file.display()))
+                .map_err(CliError::usage)?,
+        ),
+        None => None,
+    };
+    Ok(TlsOptions { ca_pem, insecure })
+}
+
 /// Who and where to connect: the URL, token and TLS settings from the flags,
 /// the environment or the local configuration.
 pub struct Target<'a> {
@@ -91,18 +105,7 @@ pub fn resolve(args: Target<'_>) -> Result<(String, String, TlsOptions), CliErro
             (local_url(&config)?, ros::client::server_url(&config))
         }
     };
-    let ca_pem = match &args.ca_cert {
-        Some(file) => Some(
-            std::fs::read(file)
-                .with_context(|| format!("--ca-cert {}", file.display()))
-                .map_err(CliError::usage)?,
-        ),
-        None => None,
-    };
-    let tls = TlsOptions {
-        ca_pem,
-        insecure: args.insecure,
-    };
+    let tls = tls_options(args.ca_cert.as_deref(), args.insecure)?;
     let token = match (&args.token, &args.token_file) {
         (Some(token), _) => token.clone(),
         (None, None) if args.username.is_some() => {
@@ -137,4 +140,48 @@ pub fn resolve(args: Target<'_>) -> Result<(String, String, TlsOptions), CliErro
         },
     };
     Ok((url, token, tls))
+}
+
+/// Logs in as an SDK would (location, login, profile) at the URL's http(s)
+/// base, else `ROS_URL`, else the local http service (with `network.url_prefix`).
+/// `args` gives the URL, TLS, timeout and `--password-stdin`; its token
+/// fields are not used.
+pub fn resolve_app(
+    args: &Target<'_>,
+    app_id: &str,
+    email: Option<&str>,
+) -> Result<(AppSession, TlsOptions), CliError> {
+    let base = match args.url.clone().or_else(|| env("ROS_URL")) {
+        Some(url) => {
+            let sync = probe::sync_url(&url).map_err(|e| CliError::usage(anyhow!(e)))?;
+            probe::http_base(&sync)
+        }
+        None => {
+            let config = config::local(args.config.config.as_deref())?;
+            let http = ros::client::server_url(&config).ok_or_else(|| {
+                CliError::unreachable(anyhow!("the local server's http address is unknown"))
+            })?;
+            format!(
+                "{}{}",
+                http.trim_end_matches('/'),
+                config.network.url_prefix.unwrap_or_default()
+            )
+        }
+    };
+    let tls = tls_options(args.ca_cert.as_deref(), args.insecure)?;
+    let credentials = match email {
+        Some(email) => AppCredentials::Password {
+            email: email.to_string(),
+            password: password::read(email, args.password_stdin, password::Ask::Once)?,
+        },
+        None => AppCredentials::Anonymous,
+    };
+    let session = app_login(&base, app_id, &credentials, &tls, args.timeout).map_err(|e| {
+        let code = match e {
+            probe::LoginError::Unreachable { .. } => ExitCode::Unreachable,
+            _ => ExitCode::Failed,
+        };
+        CliError::new(code, e)
+    })?;
+    Ok((session, tls))
 }

@@ -40,23 +40,21 @@ pub fn ensure_registered(
     register_if_creatable(&store.conn(), subject, realm, now)
 }
 
-/// Registers a path the registry does not know yet when the requester could
+/// Registers a Realm the registry does not know yet when the requester could
 /// create it anyway: an admin anywhere, a user in their own home
-/// (`/<own id>/...`). Its owner is the user whose home it is, if that user
-/// exists. Lets an operator share a Realm before its first client connects.
+/// (`/<own id>/...`, or the partition value equal to their id). Its owner is
+/// the user whose home it is, if that user exists. Lets an operator share a
+/// Realm before its first client connects.
 pub(crate) fn register_if_creatable(
     conn: &Connection,
     subject: Subject,
     realm: &RealmId,
     now: SystemTime,
 ) -> Result<(), SharingError> {
-    let Some(path) = realm.as_path() else {
-        return Ok(());
-    };
     if load_realm(conn, realm)?.is_some() {
         return Ok(());
     }
-    let home = path.home_user();
+    let home = realm.home_user();
     let creatable = match subject {
         Subject::Admin => true,
         Subject::User(user) => home == Some(user),

@@ -8,6 +8,7 @@ use crate::config::layer::Sourced;
 use crate::config::problem::Problem;
 use crate::config::schema::Key;
 use crate::config::sources::Raw;
+use crate::config::CustomTokenKey;
 use crate::keys::{self, Certificate, KeyError, PrivateKey, PublicKey};
 
 fn bad(key: Key, path: &std::path::Path, e: KeyError) -> Problem {
@@ -133,6 +134,30 @@ pub fn https(certificate: &Sourced<PathBuf>, key: &Sourced<PathBuf>, out: &mut R
             out.push((
                 Problem::CertificateExpired { path },
                 certificate.origin.clone(),
+            ));
+        }
+    }
+}
+
+/// Each app's custom-token key must load (readable, PEM RSA key or a JWKS with RSA
+/// keys): otherwise every custom-token login would fail at runtime.
+pub fn app_keys(apps: &Sourced<Vec<crate::config::App>>, out: &mut Raw) {
+    for app in &apps.value {
+        let Some(custom) = &app.custom_token else {
+            continue;
+        };
+        let (path, loaded) = match &custom.key {
+            CustomTokenKey::PublicKey(path) => (path, PublicKey::read(path).map(drop)),
+            CustomTokenKey::Jwks(path) => (path, keys::read_jwks(path).map(drop)),
+        };
+        if let Err(e) = loaded {
+            out.push((
+                Problem::AppKey {
+                    app: app.id.clone(),
+                    path: path.clone(),
+                    error: e.to_string(),
+                },
+                apps.origin.clone(),
             ));
         }
     }

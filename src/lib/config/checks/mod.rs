@@ -131,6 +131,9 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
     }
 
     let sync_settings = sync::settings(layer, out);
+    if let Some(apps) = &layer.apps {
+        keys::app_keys(apps, out);
+    }
 
     let https = match https {
         None => None,
@@ -192,6 +195,7 @@ pub fn run(layer: &Layer, source: Option<&Path>, probe: Probe, out: &mut Raw) ->
             format: value(&layer.log_format).unwrap_or(defaults::LOG_FORMAT),
         },
         sync: sync_settings,
+        apps: value(&layer.apps).unwrap_or_default(),
     })
 }
 
