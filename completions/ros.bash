@@ -1809,7 +1809,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__probe)
-            opts="-h --realm --token --token-file --username --password-stdin --timeout --insecure --ca-cert --protocol --write --expect --count --interval --format --config --help bench help"
+            opts="-h --realm --token --token-file --username --password-stdin --app-id --email --anonymous --timeout --insecure --ca-cert --protocol --write --expect --count --interval --format --config --help bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1828,6 +1828,14 @@ _ros() {
                     return 0
                     ;;
                 --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --email)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -8,7 +8,7 @@ use std::process::Output;
 use serde_json::{json, Value};
 
 use crate::support::sync_server::SyncServer;
-use crate::support::{ros, run, run_with_input, tls, with_stdin};
+use crate::support::{ros, run, run_with_input, tls};
 
 pub(crate) fn probe(args: &[&str]) -> Output {
     run(ros().arg("probe").args(args))

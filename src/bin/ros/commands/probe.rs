@@ -120,7 +120,13 @@ pub fn exec(args: ProbeArgs) -> CliResult {
         }
         None => {
             let (url, token, tls) = resolve(target)?;
-            (url, token, tls, probe::default_realm(args.write), Vec::new())
+            (
+                url,
+                token,
+                tls,
+                probe::default_realm(args.write),
+                Vec::new(),
+            )
         }
     };
     let options = ProbeOptions {
