@@ -369,9 +369,7 @@ pub(super) async fn run_live(
             .received
             .fetch_add(starts.len() as u64, Ordering::Relaxed);
         for start in starts {
-            let micros = now.saturating_duration_since(start).as_micros();
-            out.latencies
-                .saturating_record(u64::try_from(micros).unwrap_or(u64::MAX));
+            super::record_latency(&mut out.latencies, now.saturating_duration_since(start));
         }
         let acked = client.progress().upload.client_version.get();
         while outstanding.front().is_some_and(|v| *v <= acked) {
