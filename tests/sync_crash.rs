@@ -7,6 +7,8 @@
 
 use crate::support;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use ros::changeset::Changeset;
@@ -36,6 +38,7 @@ async fn upload_until_killed(
     token: String,
     path: String,
     n: u64,
+    synced: Arc<AtomicU64>,
 ) -> (RealmClient, u64) {
     let mut client = RealmClient::new(path);
     client.commit(workload::schema()).unwrap();
@@ -61,6 +64,7 @@ async fn upload_until_killed(
         if client.sync_until_idle(&mut w).await.is_err() {
             break;
         }
+        synced.fetch_add(1, Ordering::SeqCst);
     }
     let acknowledged = client.upload_progress().client_version.get();
     (client, acknowledged)
@@ -95,6 +99,7 @@ fn kill_9_while_uploading_loses_and_duplicates_nothing() {
     let mut acknowledged_total = 0;
     for trial in 0..trials {
         let path = format!("/crash-{trial}");
+        let synced = Arc::new(AtomicU64::new(0));
         let tasks: Vec<_> = (0..CLIENTS)
             .map(|n| {
                 runtime.spawn(upload_until_killed(
@@ -102,10 +107,17 @@ fn kill_9_while_uploading_loses_and_duplicates_nothing() {
                     server.admin_token.clone(),
                     path.clone(),
                     n,
+                    synced.clone(),
                 ))
             })
             .collect();
         std::thread::sleep(Duration::from_millis(150 + rng.below(350)));
+        // Kill only once the Realm exists (something was committed): on a
+        // loaded machine the clients may not have got that far yet.
+        let waited = std::time::Instant::now();
+        while synced.load(Ordering::SeqCst) == 0 && waited.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         server.serving.child.kill().unwrap();
         server.serving.child.wait().unwrap();
         let mut results: Vec<(RealmClient, u64)> = runtime.block_on(async {
