@@ -176,12 +176,19 @@ fn probes_a_server_through_each_door_and_fails_at_the_right_step() {
                 "--password-stdin",
                 "--realm",
                 "/~/probe",
+                "--format",
+                "json",
             ]),
             password,
         );
         assert_eq!(code(&out), exit, "{password}: {}", stderr(&out));
         if exit == 1 {
             assert!(stderr(&out).contains("login refused"), "{}", stderr(&out));
+        } else {
+            // The login is timed as the probe's first step.
+            let run = json_of(&out);
+            let steps = crate::support::probe_steps(&run["probes"][0]);
+            assert_eq!(steps.first(), Some(&"login"), "{run:#}");
         }
     }
 

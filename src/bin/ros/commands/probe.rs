@@ -12,7 +12,7 @@ use ros::client::probe::{self, Expectation, FailureKind, ProbeOptions, Protocols
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output;
 use crate::shared::flags::{ConfigFile, FormatFlag};
-use crate::shared::sync_target::{duration, resolve, resolve_app, Target};
+use crate::shared::sync_target::{duration, resolve_app, resolve_timed, Target};
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
@@ -119,14 +119,9 @@ pub fn exec(args: ProbeArgs) -> CliResult {
             (url, session.access_token, tls, own, session.timings)
         }
         None => {
-            let (url, token, tls) = resolve(target)?;
-            (
-                url,
-                token,
-                tls,
-                probe::default_realm(args.write),
-                Vec::new(),
-            )
+            let (url, token, tls, login) = resolve_timed(target)?;
+            let preface = login.map(|d| ("login", d)).into_iter().collect();
+            (url, token, tls, probe::default_realm(args.write), preface)
         }
     };
     let options = ProbeOptions {

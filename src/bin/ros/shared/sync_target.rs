@@ -86,6 +86,14 @@ pub struct Target<'a> {
 }
 
 pub fn resolve(args: Target<'_>) -> Result<(String, String, TlsOptions), CliError> {
+    resolve_timed(args).map(|(url, token, tls, _)| (url, token, tls))
+}
+
+/// [`resolve`], with how long the password login took when there was one
+/// (`ros probe` reports it as its `login` step).
+pub fn resolve_timed(
+    args: Target<'_>,
+) -> Result<(String, String, TlsOptions, Option<std::time::Duration>), CliError> {
     let mut local = None;
     let mut local_config = || -> Result<ros::config::Config, CliError> {
         if local.is_none() {
@@ -106,6 +114,7 @@ pub fn resolve(args: Target<'_>) -> Result<(String, String, TlsOptions), CliErro
         }
     };
     let tls = tls_options(args.ca_cert.as_deref(), args.insecure)?;
+    let mut login = None;
     let token = match (&args.token, &args.token_file) {
         (Some(token), _) => token.clone(),
         (None, None) if args.username.is_some() => {
@@ -114,13 +123,16 @@ pub fn resolve(args: Target<'_>) -> Result<(String, String, TlsOptions), CliErro
                 CliError::unreachable(anyhow!("the local server's http address is unknown"))
             })?;
             let password = password::read(user, args.password_stdin, password::Ask::Once)?;
-            probe::login(&http, user, &password, &tls, args.timeout).map_err(|e| {
+            let clock = std::time::Instant::now();
+            let token = probe::login(&http, user, &password, &tls, args.timeout).map_err(|e| {
                 let code = match e {
                     probe::LoginError::Unreachable { .. } => ExitCode::Unreachable,
                     _ => ExitCode::Failed,
                 };
                 CliError::new(code, e)
-            })?
+            })?;
+            login = Some(clock.elapsed());
+            token
         }
         (None, Some(file)) => read_token(file, "--token-file")?,
         (None, None) => match (env("ROS_TOKEN"), env("ROS_TOKEN_FILE")) {
@@ -139,7 +151,7 @@ pub fn resolve(args: Target<'_>) -> Result<(String, String, TlsOptions), CliErro
             }
         },
     };
-    Ok((url, token, tls))
+    Ok((url, token, tls, login))
 }
 
 /// Logs in as an SDK would (location, login, profile) at the URL's http(s)
