@@ -503,7 +503,7 @@ fn ros_probe_logs_in_through_the_app_api_and_times_every_step() {
     let probe = |args: &[&str], stdin: &str| {
         let mut cmd = support::ros();
         cmd.args(["probe", &base, "--app-id"]).args(args);
-        support::with_stdin(&mut cmd, stdin)
+        support::run_with_input(&mut cmd, stdin)
     };
     let out = probe(
         &[

@@ -91,25 +91,6 @@ pub fn ok_json(out: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
-/// Runs `cmd` with `input` on its standard input; its output.
-pub fn with_stdin(cmd: &mut Command, input: &str) -> Output {
-    use std::io::Write as _;
-    use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running ros");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 /// The names of the steps a `ros probe --format json` report completed.
 pub fn probe_steps(report: &serde_json::Value) -> Vec<&str> {
     report["steps"]
