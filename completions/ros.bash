@@ -1879,7 +1879,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__probe__subcmd__bench)
-            opts="-h --sessions --connections --writers --changesets --instructions --realms --rate --duration --offline --token --token-file --timeout --insecure --ca-cert --compare --max-regression --report --format --config --help"
+            opts="-h --sessions --connections --writers --readers --changesets --instructions --realms --rate --duration --offline --token --token-file --timeout --insecure --ca-cert --compare --max-regression --report --format --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1895,6 +1895,10 @@ _ros() {
                     ;;
                 --writers)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --readers)
+                    COMPREPLY=($(compgen -W "integrate parse" -- "${cur}"))
                     return 0
                     ;;
                 --changesets)

@@ -324,6 +324,8 @@ complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subco
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l sessions -d 'Concurrent sessions' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l connections -d 'Connections the sessions share, round robin (several sessions on one connection, as an app with several Realms) [default: one per session]' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l writers -d 'Sessions per Realm that upload (the first ones of each Realm); the others only read [default: all]. `--writers 1` is a fan-out: one writer, many readers' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l readers -d 'What the sessions that only read do with each DOWNLOAD: `integrate` (check, merge and apply it, as a real client) or `parse` (decode it and note its arrival only, which leaves the CPU to the server when the bench runs on the server\'s machine)' -r -f -a "integrate\t''
+parse\t''"
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l changesets -d 'Changesets each writer uploads (with --duration: at most this many; 0 = no limit)' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l instructions -d 'Instructions per changeset: one object creation, then updates of it' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l realms -d 'Scratch Realms the sessions are spread over (/__probe/bench-<random>-<i>)' -r

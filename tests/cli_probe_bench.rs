@@ -43,12 +43,48 @@ fn bench_fans_out_from_one_writer_over_shared_connections() {
     assert_eq!(report["mode"], "open");
     assert_eq!(report["connections"], 2);
     assert_eq!(report["writers"], 1);
+    assert_eq!(report["readers"], "integrate");
     let counts = &report["changesets"];
     assert_eq!(counts["uploaded"], 30, "{report:#}");
     assert_eq!(counts["acknowledged"], 30, "{report:#}");
     assert_eq!(counts["expected_received"], 30 * 5, "{report:#}");
     assert_eq!(counts["received"], 30 * 5, "{report:#}");
     assert_eq!(report["latency_ms"]["samples"], 30 * 5);
+}
+
+/// `--readers parse`: readers only decode DOWNLOADs, yet see every changeset
+/// (a sample each), and the report says which kind of reader ran.
+#[test]
+fn bench_parse_only_readers_count_every_changeset() {
+    let server = SyncServer::start(&[]);
+    let args = [
+        "--sessions",
+        "4",
+        "--writers",
+        "1",
+        "--changesets",
+        "20",
+        "--rate",
+        "200",
+        "--readers",
+        "parse",
+    ];
+    let report = bench(&server.url(), &server.admin_token, &args);
+    assert_eq!(report["readers"], "parse");
+    let counts = &report["changesets"];
+    assert_eq!(counts["acknowledged"], 20, "{report:#}");
+    assert_eq!(counts["received"], 20 * 3, "{report:#}");
+    assert_eq!(report["latency_ms"]["samples"], 20 * 3);
+    let out = probe(&[
+        "bench",
+        &server.url(),
+        "--token",
+        &server.admin_token,
+        "--readers",
+        "skim",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("skim"), "{}", stderr(&out));
 }
 
 /// Offline: writers commit first, then sync at once; every changeset is

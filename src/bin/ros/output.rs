@@ -592,7 +592,11 @@ fn bench_lines(r: &ros::client::probe_bench::BenchReport) -> Vec<String> {
                 (mode, Some(rate)) => format!("{mode} loop at {rate}/s"),
                 (mode, None) => format!("{mode} loop"),
             },
-        ),
+        ) + if r.readers == ros::client::probe_bench::Readers::Parse {
+            ", readers parse only"
+        } else {
+            ""
+        },
         format!(
             "changesets: {} uploaded, {} acknowledged in {:.3} s, {} in {:.3} s",
             c.uploaded,

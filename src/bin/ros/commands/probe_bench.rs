@@ -9,12 +9,18 @@ use std::time::Duration;
 use anyhow::{anyhow, Context as _};
 use clap::Args;
 use ros::client::probe::{FailureKind, ProbeOptions};
-use ros::client::probe_bench::{self, BenchOptions, BenchReport, Mode, Progress};
+use ros::client::probe_bench::{self, BenchOptions, BenchReport, Mode, Progress, Readers};
 
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output;
 use crate::shared::flags::{ConfigFile, FormatFlag};
 use crate::shared::sync_target::{duration, resolve, Target};
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReadersArg {
+    Integrate,
+    Parse,
+}
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -33,6 +39,12 @@ pub struct BenchArgs {
     /// only read [default: all]. `--writers 1` is a fan-out: one writer, many readers.
     #[arg(long, value_name = "W", value_parser = clap::value_parser!(u32).range(0..))]
     pub writers: Option<u32>,
+    /// What the sessions that only read do with each DOWNLOAD: `integrate`
+    /// (check, merge and apply it, as a real client) or `parse` (decode it and
+    /// note its arrival only, which leaves the CPU to the server when the bench
+    /// runs on the server's machine).
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = ReadersArg::Integrate)]
+    pub readers: ReadersArg,
     /// Changesets each writer uploads (with --duration: at most this many; 0 = no limit).
     #[arg(long, value_name = "M", default_value_t = 100)]
     pub changesets: u32,
@@ -217,6 +229,10 @@ fn run(args: &BenchArgs) -> Result<BenchReport, CliError> {
         instructions: args.instructions as usize,
         realms: args.realms as usize,
         writers: args.writers.map(|w| w as usize),
+        readers: match args.readers {
+            ReadersArg::Integrate => Readers::Integrate,
+            ReadersArg::Parse => Readers::Parse,
+        },
         mode: match (args.offline, args.rate) {
             (true, _) => Mode::Offline,
             (false, Some(rate)) => Mode::Open { rate },

@@ -12,7 +12,8 @@
 //!   sync it in one go, as clients coming back online do.
 //!
 //! A latency sample is the time from a changeset's UPLOAD to another session of
-//! its Realm having integrated it; changesets are recognised in DOWNLOADs by
+//! its Realm having integrated it (or, with [`Readers::Parse`], a reader
+//! having decoded the DOWNLOAD that carries it); changesets are recognised in DOWNLOADs by
 //! (origin file ident, origin timestamp), each writer stamping its k-th
 //! changeset `base + k`.
 
@@ -46,6 +47,20 @@ pub enum Mode {
     Offline,
 }
 
+/// What sessions that do not write do with the DOWNLOADs they receive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Readers {
+    /// Check, merge and apply every changeset, as a real client does: the
+    /// latency includes the reader's own integration.
+    #[default]
+    Integrate,
+    /// Decode the message and note which changesets arrived, nothing more:
+    /// the bench's CPU stays with the server, as in `benches/sync.rs`'s
+    /// fan-out, so the latency is the server's alone when both share a machine.
+    Parse,
+}
+
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct BenchOptions {
@@ -56,6 +71,7 @@ pub struct BenchOptions {
     pub connections: Option<usize>,
     /// Writers per Realm (the first sessions of each Realm); `None`: all.
     pub writers: Option<usize>,
+    pub readers: Readers,
     pub changesets: usize,
     pub instructions: usize,
     pub realms: usize,
@@ -123,6 +139,9 @@ pub struct BenchReport {
     /// Sessions that upload, over all Realms.
     #[serde(default)]
     pub writers: u64,
+    /// What readers did with a DOWNLOAD: `integrate` or `parse`.
+    #[serde(default)]
+    pub readers: Readers,
     pub changesets_per_session: u64,
     pub instructions: u64,
     /// `closed`, `open` or `offline`.
@@ -202,6 +221,7 @@ struct Plan {
     stop_at: Option<Instant>,
     timeout: Duration,
     base_ts: u64,
+    readers: Readers,
 }
 
 fn random_suffix() -> String {
@@ -273,6 +293,7 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
         stop_at: None,
         timeout: options.target.timeout,
         base_ts: origin_timestamp_now().get() + 60_000,
+        readers: options.readers,
     };
     let mut live = Vec::new();
     let mut offline_clients = Vec::new();
@@ -430,6 +451,7 @@ fn report(
         sessions: options.sessions as u64,
         connections: connections as u64,
         writers: writers as u64,
+        readers: options.readers,
         changesets_per_session: options.changesets as u64,
         instructions: options.instructions as u64,
         mode: mode.into(),
