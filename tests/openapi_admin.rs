@@ -406,6 +406,32 @@ fn drive_sharing(d: &mut Driver, admin: Option<&str>) {
     let orphan = d.call("GET", REALM, &tasks_url, admin, None);
     assert_eq!(orphan.status, 200, "{:#}", orphan.body);
     assert_eq!(orphan.body["owner"], Value::Null);
+
+    // Deleting it: admins only; the registry entry goes (no client ever bound,
+    // so there is no store); then it is unknown; the original's own Realms stay.
+    let delete =
+        |d: &mut Driver, url: &str, token: Option<&str>| d.call("DELETE", REALM, url, token, None);
+    assert_eq!(problem(&delete(d, &tasks_url, as_hank)), (403, 614));
+    assert_eq!(problem(&delete(d, &tasks_url, None)), (401, 611));
+    let deleted = delete(d, &tasks_url, admin);
+    assert_eq!(deleted.status, 200, "{:#}", deleted.body);
+    assert_eq!(
+        deleted.body,
+        json!({"realm": tasks, "store": false, "record": true})
+    );
+    assert_eq!(problem(&delete(d, &tasks_url, admin)), (404, 617));
+    assert_eq!(
+        problem(&d.call("GET", REALM, &tasks_url, admin, None)),
+        (404, 617)
+    );
+    let protected = delete(d, &format!("{REALMS}/{}", pct("/__admin")), admin);
+    assert_eq!(problem(&protected), (403, 614));
+    assert_eq!(
+        protected.body["title"],
+        "This Realm is protected from removal"
+    );
+    let malformed = delete(d, &format!("{REALMS}/{}", pct("/no such")), admin);
+    assert_eq!(problem(&malformed), (400, 601));
 }
 
 #[test]

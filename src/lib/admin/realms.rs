@@ -96,6 +96,15 @@ impl AdminStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Removes a deleted Realm's record; its permission entries, default
+    /// entry and offers go with it. Returns whether there was a record.
+    pub fn forget_realm(&self, id: &RealmId) -> Result<bool, AdminError> {
+        let removed = self
+            .conn()
+            .execute("DELETE FROM realms WHERE id = ?1", params![id.to_string()])?;
+        Ok(removed == 1)
+    }
+
     /// The Realms `owner` owns.
     pub fn realms_owned_by(&self, owner: &UserId) -> Result<Vec<RealmId>, AdminError> {
         owned_by(&self.conn(), owner)

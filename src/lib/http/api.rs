@@ -33,6 +33,8 @@ pub struct Api {
     pub header_name: Option<HeaderName>,
     pub trusted_proxies: Vec<IpAddr>,
     pub max_body_bytes: usize,
+    /// The sync service, whose Realms `DELETE /realms/...` removes.
+    pub sync: std::sync::Arc<crate::sync::SyncService>,
 }
 
 impl ApiState {

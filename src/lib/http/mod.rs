@@ -8,6 +8,7 @@ mod api;
 mod health;
 mod login;
 mod problem;
+mod realm_files;
 mod sharing_api;
 
 pub use admin_api::DEFAULT_PAGE_SIZE;
@@ -58,7 +59,14 @@ pub fn router(state: HttpState) -> Router {
             put(admin_api::set_password),
         )
         .route("/api/admin/v1/realms", get(sharing_api::list_realms))
-        .route("/api/admin/v1/realms/{realm}", get(sharing_api::show_realm))
+        .route(
+            "/api/admin/v1/realms/{realm}",
+            get(sharing_api::show_realm).delete(realm_files::delete_realm),
+        )
+        .route(
+            "/realms/files/{realm}",
+            delete(realm_files::delete_realm_file),
+        )
         .route(
             "/api/admin/v1/permissions",
             get(sharing_api::list_permissions)

@@ -264,6 +264,7 @@ impl Server {
             header_name,
             trusted_proxies: config.network.trusted_proxies.clone(),
             max_body_bytes: config.network.max_body_bytes,
+            sync: std::sync::Arc::clone(&sync_service),
         });
         let http_router = crate::http::router(HttpState {
             health: HealthState::new(addresses.clone()),

@@ -56,6 +56,9 @@ pub(crate) enum Command {
     },
     /// Finish what is queued, close the store, stop.
     Shutdown,
+    /// The Realm is being deleted: tell its sessions, close the store, stop
+    /// (the registry removes the files once the thread has ended).
+    Delete,
 }
 
 struct Bound {
@@ -187,6 +190,14 @@ impl Actor {
                     self.integrate(senders, &uploads);
                 }
                 Command::Shutdown => break,
+                Command::Delete => {
+                    for (conn, _) in self.subscribers.values() {
+                        conn.send(Event::Deleted {
+                            realm: self.handle.key,
+                        });
+                    }
+                    break;
+                }
                 other => self.handle(other),
             }
         }
@@ -255,7 +266,7 @@ impl Actor {
                     .map_err(|e| e.to_string());
                 conn.send(Event::Fetched { to, result });
             }
-            Command::Upload { .. } | Command::Shutdown => {}
+            Command::Upload { .. } | Command::Shutdown | Command::Delete => {}
         }
     }
 

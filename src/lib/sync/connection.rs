@@ -316,6 +316,13 @@ impl Connection {
                     "the server is shutting down",
                 );
             }
+            Err(OpenRefused::Deleting) => {
+                return self.session_error(
+                    ident,
+                    ErrorCode::SessionClosed,
+                    "the Realm is being deleted; try again",
+                );
+            }
         };
         tracing::debug!(session = ident.get(), realm = %realm_id, "session bound");
         self.bindings += 1;
@@ -625,6 +632,24 @@ impl Connection {
                     .collect();
                 for ident in idents {
                     self.pump(ident);
+                }
+            }
+            Event::Deleted { realm } => {
+                let idents: Vec<SessionIdent> = self
+                    .sessions
+                    .values()
+                    .filter(|s| s.realm.key == realm && s.phase != Phase::Failed)
+                    .map(|s| s.ident)
+                    .collect();
+                for ident in idents {
+                    // 217 carries the client-reset action (docs/protocol.md,
+                    // the code table): the client drops its copy and binds
+                    // again, to a new, empty Realm.
+                    self.session_error(
+                        ident,
+                        ErrorCode::BadClientFile,
+                        "the Realm was deleted on the server",
+                    );
                 }
             }
             Event::Superseded { file_ident } => {

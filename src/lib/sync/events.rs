@@ -53,6 +53,8 @@ pub(crate) enum Event {
     },
     /// The Realm at this registry key has a new latest version.
     Advanced { realm: u64 },
+    /// The Realm at this registry key was deleted: its sessions end.
+    Deleted { realm: u64 },
     /// Another connection bound a client file this connection had bound: this
     /// connection is presumed dead (`docs/protocol.md` §5.1) and closes.
     Superseded { file_ident: u64 },

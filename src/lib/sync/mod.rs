@@ -19,6 +19,7 @@ mod actor;
 mod bind;
 mod checks;
 mod connection;
+mod delete;
 mod events;
 mod handshake;
 mod outbox;
@@ -29,6 +30,8 @@ mod service;
 mod session;
 
 pub use access::{bind_realm, session_rights};
+pub use delete::{DeleteRealmError, RealmDeleted};
 pub use handshake::{negotiate, negotiate_within, Negotiated, NegotiationError, SERVER_VERSIONS};
+pub use realms::DeleteRefused;
 pub use routes::{router, routes, SyncState};
 pub use service::{SyncService, SyncSetup};

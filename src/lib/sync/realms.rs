@@ -6,8 +6,8 @@
 //! waiting; so a command sent through a handle taken under the lock is always
 //! received by a live actor.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -15,6 +15,7 @@ use std::thread::JoinHandle;
 use super::actor::{run_actor, Command};
 use crate::config::SyncSettings;
 use crate::merge::MergeOptions;
+use crate::realm::realm_file;
 use crate::realm_id::RealmId;
 
 /// A way to talk to one open Realm's actor.
@@ -49,6 +50,19 @@ pub(crate) enum OpenRefused {
     TooMany,
     /// The server is shutting down.
     ShuttingDown,
+    /// The Realm is being deleted; a BIND after the deletion starts afresh.
+    Deleting,
+}
+
+/// Why a Realm could not be deleted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeleteRefused {
+    #[error("the server is shutting down")]
+    ShuttingDown,
+    #[error("the Realm is already being deleted")]
+    InProgress,
+    #[error("cannot remove {path}: {reason}")]
+    Files { path: PathBuf, reason: String },
 }
 
 struct Entry {
@@ -61,6 +75,8 @@ struct Inner {
     open: HashMap<Arc<RealmId>, Entry>,
     next_key: u64,
     closing: bool,
+    /// Realms whose deletion is under way: no actor may open them meanwhile.
+    deleting: HashSet<Arc<RealmId>>,
 }
 
 /// Every open Realm of the server.
@@ -95,6 +111,9 @@ impl Realms {
         let mut inner = self.lock();
         if inner.closing {
             return Err(OpenRefused::ShuttingDown);
+        }
+        if inner.deleting.contains(id) {
+            return Err(OpenRefused::Deleting);
         }
         if let Some(entry) = inner.open.get(id) {
             if entry.handle.send(first) {
@@ -154,6 +173,32 @@ impl Realms {
         true
     }
 
+    /// Deletes the store of `id`: its actor (if open) tells every session bound
+    /// to it that the Realm is gone and stops, then its files are removed.
+    /// Returns whether there was a store. Blocks until the actor has stopped.
+    pub fn delete(&self, id: &RealmId) -> Result<bool, DeleteRefused> {
+        let key = Arc::new(id.clone());
+        let thread = {
+            let mut inner = self.lock();
+            if inner.closing {
+                return Err(DeleteRefused::ShuttingDown);
+            }
+            if !inner.deleting.insert(Arc::clone(&key)) {
+                return Err(DeleteRefused::InProgress);
+            }
+            inner.open.remove(id).and_then(|mut entry| {
+                entry.handle.send(Command::Delete);
+                entry.thread.take()
+            })
+        };
+        if let Some(thread) = thread {
+            let _ = thread.join();
+        }
+        let removed = remove_store(&self.root, id);
+        self.lock().deleting.remove(&key);
+        removed
+    }
+
     /// How many Realms are open.
     pub fn open_count(&self) -> usize {
         self.lock().open.len()
@@ -178,4 +223,32 @@ impl Realms {
             let _ = thread.join();
         }
     }
+}
+
+/// Removes a Realm's database with its SQLite side files, then its directory
+/// if that is left empty (a Realm `/a/b` lives inside `/a`'s directory, which
+/// then stays).
+fn remove_store(root: &Path, id: &RealmId) -> Result<bool, DeleteRefused> {
+    let file = realm_file(root, id);
+    let mut existed = false;
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = file.clone().into_os_string();
+        name.push(suffix);
+        let path = PathBuf::from(name);
+        match std::fs::remove_file(&path) {
+            Ok(()) => existed |= suffix.is_empty(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(DeleteRefused::Files {
+                    path,
+                    reason: e.to_string(),
+                })
+            }
+        }
+    }
+    if let Some(dir) = file.parent() {
+        // Not empty (another Realm below it) or already gone: it stays.
+        let _ = std::fs::remove_dir(dir);
+    }
+    Ok(existed)
 }
