@@ -61,6 +61,7 @@ mod protocol_malformed_numbers;
 mod protocol_roundtrip;
 mod protocol_spec_examples;
 mod protocol_vectors;
+mod realm_delete;
 mod registration;
 mod serve;
 mod sharing_http;

@@ -346,6 +346,27 @@ pub fn realm(format: Format, details: &RealmDetailsJson) {
     }
 }
 
+/// `ros realm delete`: what went.
+pub fn realm_deleted(format: Format, deleted: &ros::sync::RealmDeleted) {
+    match format {
+        Format::Json => json(deleted),
+        Format::Table => print(&format!(
+            "deleted {}: {}, {}",
+            deleted.realm,
+            if deleted.store {
+                "its data"
+            } else {
+                "no data (never synced)"
+            },
+            if deleted.record {
+                "its owner, permission entries and offers"
+            } else {
+                "no registry entry"
+            }
+        )),
+    }
+}
+
 /// `ros check-configuration`: every finding and the verdict.
 pub fn config_report(format: Format, report: &ros::config::Report) {
     match format {

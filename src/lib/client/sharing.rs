@@ -20,6 +20,7 @@ use crate::admin::sharing::{
 use crate::admin::{AdminError, AdminStore, EntryFilter, Grantee, OfferToken, Rights, Subject};
 use crate::realm_id::RealmId;
 use crate::root::RootLock;
+use crate::sync::RealmDeleted;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SharingClientError {
@@ -31,6 +32,8 @@ pub enum SharingClientError {
     Open(#[from] UsersError),
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Delete(#[from] crate::sync::DeleteRealmError),
 }
 
 impl From<AdminError> for SharingClientError {
@@ -54,7 +57,11 @@ pub struct ChangeRequest {
 /// Where the sharing operations run.
 pub enum Sharing {
     Online(AdminClient),
-    Offline { store: AdminStore, _lock: RootLock },
+    Offline {
+        store: AdminStore,
+        root: std::path::PathBuf,
+        _lock: RootLock,
+    },
 }
 
 fn realm(text: &str) -> Result<RealmId, SharingClientError> {
@@ -83,7 +90,11 @@ impl Sharing {
     /// A stopped server's data root; refused while a server holds its lock.
     pub fn offline(root: &Path) -> Result<Sharing, SharingClientError> {
         match super::Users::offline(root)? {
-            super::Users::Offline { store, _lock } => Ok(Sharing::Offline { store, _lock }),
+            super::Users::Offline { store, _lock } => Ok(Sharing::Offline {
+                store,
+                root: root.to_path_buf(),
+                _lock,
+            }),
             super::Users::Online(_) => Err(SharingClientError::Invalid("not offline".into())),
         }
     }
@@ -117,6 +128,21 @@ impl Sharing {
                 Subject::Admin,
                 &id,
             )?)),
+        }
+    }
+
+    /// Deletes a Realm: through the running server, which ends its sessions
+    /// first, or straight from a stopped server's data root.
+    pub fn delete_realm(&self, name: &str) -> Result<RealmDeleted, SharingClientError> {
+        let id = realm(name)?;
+        match self {
+            Sharing::Online(c) => {
+                let url = c.api_url(&["realms", &id.to_string()])?;
+                Ok(c.send(c.request(Method::DELETE, url))?)
+            }
+            Sharing::Offline { store, root, .. } => {
+                Ok(crate::sync::delete_stopped(root, store, &id)?)
+            }
         }
     }
 

@@ -35,7 +35,7 @@ pub use download::{DownloadBatch, DownloadChangeset};
 pub use error::RealmError;
 pub use ident::{IdentRefusal, IdentRequest, Identified};
 pub use integrate::{ClientUpload, IntegrateRefusal, UploadedChangeset};
-pub use open::{realm_file, REALM_FILE_NAME};
+pub use open::{realm_file, remove_store, REALM_FILE_NAME};
 pub use restored::{mark_restored, Restored};
 pub use schema::SCHEMA_VERSION;
 

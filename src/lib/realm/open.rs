@@ -28,6 +28,31 @@ pub fn realm_file(root: &Path, id: &RealmId) -> PathBuf {
     root.join(storage_name(id)).join(REALM_FILE_NAME)
 }
 
+/// Removes the store of `id` (its database and SQLite side files), then its
+/// directory if that is left empty (a Realm `/a/b` lives inside `/a`'s
+/// directory, which then stays). Returns whether the database existed; on
+/// failure, the file that could not be removed. Only for a store nobody has
+/// open: the sync service stops the Realm's actor first.
+pub fn remove_store(root: &Path, id: &RealmId) -> Result<bool, (PathBuf, std::io::Error)> {
+    let file = realm_file(root, id);
+    let mut existed = false;
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = file.clone().into_os_string();
+        name.push(suffix);
+        let path = PathBuf::from(name);
+        match std::fs::remove_file(&path) {
+            Ok(()) => existed |= suffix.is_empty(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err((path, e)),
+        }
+    }
+    if let Some(dir) = file.parent() {
+        // Not empty (another Realm below it) or already gone: it stays.
+        let _ = std::fs::remove_dir(dir);
+    }
+    Ok(existed)
+}
+
 /// A random 63-bit value in 1 ..= 2^63−1: file ident salts and version salts.
 pub(super) fn random_salt() -> i64 {
     loop {

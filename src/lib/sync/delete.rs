@@ -4,11 +4,13 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
 
 use super::realms::DeleteRefused;
 use super::service::SyncService;
-use crate::admin::AdminError;
+use crate::admin::{AdminError, AdminStore};
 use crate::realm_id::RealmId;
 
 /// Realms the original server kept for its own state; scripts written for it
@@ -23,7 +25,7 @@ const PROTECTED: &[&str] = &[
 ];
 
 /// What a deletion removed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RealmDeleted {
     pub realm: String,
     /// The Realm's database existed and was removed.
@@ -56,10 +58,7 @@ impl SyncService {
         self: &Arc<SyncService>,
         id: RealmId,
     ) -> Result<RealmDeleted, DeleteRealmError> {
-        let realm = id.to_string();
-        if PROTECTED.contains(&realm.as_str()) {
-            return Err(DeleteRealmError::Protected(realm));
-        }
+        let realm = unprotected(&id)?;
         let service = Arc::clone(self);
         let name = realm.clone();
         tokio::task::spawn_blocking(move || {
@@ -88,4 +87,55 @@ impl SyncService {
         .await
         .map_err(|_| DeleteRealmError::Interrupted(realm))?
     }
+}
+
+/// The Realm's name, unless it is one of the original server's own.
+fn unprotected(id: &RealmId) -> Result<String, DeleteRealmError> {
+    let realm = id.to_string();
+    if PROTECTED.contains(&realm.as_str()) {
+        return Err(DeleteRealmError::Protected(realm));
+    }
+    Ok(realm)
+}
+
+/// The second half of a deletion: the registry entry, once the store is gone.
+fn forget(
+    admin: &AdminStore,
+    id: &RealmId,
+    realm: String,
+    store: bool,
+) -> Result<RealmDeleted, DeleteRealmError> {
+    let record = admin
+        .forget_realm(id)
+        .map_err(|source| DeleteRealmError::Record {
+            realm: realm.clone(),
+            source,
+        })?;
+    if !store && !record {
+        return Err(DeleteRealmError::NotFound(realm));
+    }
+    Ok(RealmDeleted {
+        realm,
+        store,
+        record,
+    })
+}
+
+/// Deletes `id` from a stopped server's data root (the caller holds the
+/// root's lock, so no session can be bound to it).
+pub fn delete_stopped(
+    root: &Path,
+    admin: &AdminStore,
+    id: &RealmId,
+) -> Result<RealmDeleted, DeleteRealmError> {
+    let realm = unprotected(id)?;
+    let store =
+        crate::realm::remove_store(root, id).map_err(|(path, e)| DeleteRealmError::Refused {
+            realm: realm.clone(),
+            source: DeleteRefused::Files {
+                path,
+                reason: e.to_string(),
+            },
+        })?;
+    forget(admin, id, realm, store)
 }

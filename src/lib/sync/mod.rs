@@ -30,7 +30,7 @@ mod service;
 mod session;
 
 pub use access::{bind_realm, session_rights};
-pub use delete::{DeleteRealmError, RealmDeleted};
+pub use delete::{delete_stopped, DeleteRealmError, RealmDeleted};
 pub use handshake::{negotiate, negotiate_within, Negotiated, NegotiationError, SERVER_VERSIONS};
 pub use realms::DeleteRefused;
 pub use routes::{router, routes, SyncState};

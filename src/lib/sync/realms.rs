@@ -7,7 +7,7 @@
 //! received by a live actor.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 use super::actor::{run_actor, Command};
 use crate::config::SyncSettings;
 use crate::merge::MergeOptions;
-use crate::realm::realm_file;
+use crate::realm::remove_store;
 use crate::realm_id::RealmId;
 
 /// A way to talk to one open Realm's actor.
@@ -194,7 +194,10 @@ impl Realms {
         if let Some(thread) = thread {
             let _ = thread.join();
         }
-        let removed = remove_store(&self.root, id);
+        let removed = remove_store(&self.root, id).map_err(|(path, e)| DeleteRefused::Files {
+            path,
+            reason: e.to_string(),
+        });
         self.lock().deleting.remove(&key);
         removed
     }
@@ -223,32 +226,4 @@ impl Realms {
             let _ = thread.join();
         }
     }
-}
-
-/// Removes a Realm's database with its SQLite side files, then its directory
-/// if that is left empty (a Realm `/a/b` lives inside `/a`'s directory, which
-/// then stays).
-fn remove_store(root: &Path, id: &RealmId) -> Result<bool, DeleteRefused> {
-    let file = realm_file(root, id);
-    let mut existed = false;
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut name = file.clone().into_os_string();
-        name.push(suffix);
-        let path = PathBuf::from(name);
-        match std::fs::remove_file(&path) {
-            Ok(()) => existed |= suffix.is_empty(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(DeleteRefused::Files {
-                    path,
-                    reason: e.to_string(),
-                })
-            }
-        }
-    }
-    if let Some(dir) = file.parent() {
-        // Not empty (another Realm below it) or already gone: it stays.
-        let _ = std::fs::remove_dir(dir);
-    }
-    Ok(existed)
 }

@@ -1,14 +1,13 @@
 //! `ros user`: manage users, online through a running server's admin API or, with
 //! `--data-root DIR` (or `--root DIR`), offline on a stopped server's data root.
 
-use std::io::IsTerminal;
-
 use anyhow::anyhow;
 use clap::{Args, Subcommand};
 use ros::admin::ops::{NewPasswordUser, UserChanges};
 
 use crate::error::{Classify as _, CliError, CliResult};
 use crate::output;
+use crate::shared::confirm::confirm;
 use crate::shared::password;
 use crate::shared::remote::Target;
 
@@ -65,22 +64,6 @@ pub enum Verb {
     Enable { user: String },
 }
 
-fn confirm_removal(user: &str, yes: bool) -> Result<bool, CliError> {
-    if yes {
-        return Ok(true);
-    }
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(CliError::usage(anyhow!(
-            "refusing to remove {user:?} without confirmation; give --yes"
-        )));
-    }
-    dialoguer::Confirm::new()
-        .with_prompt(format!("Remove user {user}? Its Realms are kept."))
-        .default(false)
-        .interact()
-        .map_err(CliError::failed)
-}
-
 pub fn exec(args: UserArgs) -> CliResult {
     let format = args.target.format();
     let flags = |name: &str, changes: UserChanges| -> CliResult {
@@ -108,7 +91,8 @@ pub fn exec(args: UserArgs) -> CliResult {
         Verb::Remove { user, yes } => {
             let users = args.target.users()?;
             let shown = users.show(user).classify()?;
-            if !confirm_removal(user, *yes)? {
+            let question = format!("Remove user {user}? Its Realms are kept.");
+            if !confirm(&format!("remove user {user:?}"), &question, *yes)? {
                 return Err(CliError::failed(anyhow!("not removed")));
             }
             output::removal(format, &users.remove(&shown.user_id).classify()?);
