@@ -157,6 +157,9 @@ _ros() {
             ros__subcmd__help__subcmd__probe,bench)
                 cmd="ros__subcmd__help__subcmd__probe__subcmd__bench"
                 ;;
+            ros__subcmd__help__subcmd__realm,delete)
+                cmd="ros__subcmd__help__subcmd__realm__subcmd__delete"
+                ;;
             ros__subcmd__help__subcmd__realm,list)
                 cmd="ros__subcmd__help__subcmd__realm__subcmd__list"
                 ;;
@@ -286,6 +289,9 @@ _ros() {
             ros__subcmd__probe__subcmd__help,help)
                 cmd="ros__subcmd__probe__subcmd__help__subcmd__help"
                 ;;
+            ros__subcmd__realm,delete)
+                cmd="ros__subcmd__realm__subcmd__delete"
+                ;;
             ros__subcmd__realm,help)
                 cmd="ros__subcmd__realm__subcmd__help"
                 ;;
@@ -294,6 +300,9 @@ _ros() {
                 ;;
             ros__subcmd__realm,show)
                 cmd="ros__subcmd__realm__subcmd__show"
+                ;;
+            ros__subcmd__realm__subcmd__help,delete)
+                cmd="ros__subcmd__realm__subcmd__help__subcmd__delete"
                 ;;
             ros__subcmd__realm__subcmd__help,help)
                 cmd="ros__subcmd__realm__subcmd__help__subcmd__help"
@@ -919,8 +928,22 @@ _ros() {
             return 0
             ;;
         ros__subcmd__help__subcmd__realm)
-            opts="list show"
+            opts="list show delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__help__subcmd__realm__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2007,7 +2030,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__realm)
-            opts="-h --format --url --token --root --data-root --config --help list show help"
+            opts="-h --format --url --token --root --data-root --config --help list show delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2044,9 +2067,61 @@ _ros() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ros__subcmd__realm__subcmd__help)
-            opts="list show help"
+        ros__subcmd__realm__subcmd__delete)
+            opts="-h --yes --format --url --token --root --data-root --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__realm__subcmd__help)
+            opts="list show delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ros__subcmd__realm__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

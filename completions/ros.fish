@@ -271,16 +271,17 @@ complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subc
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Remove USER\'s entry (or the default entry) on PATH; the user falls back to the Realm\'s default entry'
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from help" -f -a "offer" -d 'Offers: tokens that grant flags on a Realm to whoever accepts them'
 complete -c ros -n "__fish_ros_using_subcommand permission; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show delete help" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
-complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show delete help" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show delete help" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show delete help" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show delete help" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show delete help" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show delete help" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show delete help" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show delete help" -f -a "delete" -d 'Delete a Realm: its data, and its permission entries and offers. Clients bound to it are told to reset (sync error 217); with the server stopped, the Realm is removed from the data root directly'
+complete -c ros -n "__fish_ros_using_subcommand realm; and not __fish_seen_subcommand_from list show delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l owner -d 'Only Realms of this owner (id or username)' -r
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from list" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
 json\t''"
@@ -296,8 +297,17 @@ complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcomman
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from delete" -l format -d 'Output format: table for people, json for scripts (docs/cli-json.md); `text` is accepted as another name for table' -r -f -a "table\t''
+json\t''"
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from delete" -l url -d 'The server\'s http service, such as http://127.0.0.1:27080 (else ROS_URL, else the local configuration\'s)' -r
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from delete" -l token -d 'The admin token or a user\'s token (else ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token file)' -r
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from delete" -l data-root -l root -d 'Work offline, as the operator, on this stopped server\'s data root (storage.root_path); `--root` is the same' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from delete" -l config -d 'Configuration file (else ROS_CONFIG, else ./configuration.yml)' -r -F
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask (needed without a terminal)'
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
+complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a Realm: its data, and its permission entries and offers. Clients bound to it are told to reset (sync error 217); with the server stopped, the Realm is removed from the data root directly'
 complete -c ros -n "__fish_ros_using_subcommand realm; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l realm -d 'The Realm to bind [default: /__probe/health, or with --write a new scratch Realm, /__probe/<random>]' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and not __fish_seen_subcommand_from bench help" -l token -d 'The token to connect with (else --token-file, ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token)' -r
@@ -406,6 +416,7 @@ complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from permission" -f -a "offer" -d 'Offers: tokens that grant flags on a Realm to whoever accepts them'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from realm" -f -a "list" -d 'List the Realms you manage (every Realm, for an admin)'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from realm" -f -a "show" -d 'Show a Realm: its owner and every permission entry on it'
+complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from realm" -f -a "delete" -d 'Delete a Realm: its data, and its permission entries and offers. Clients bound to it are told to reset (sync error 217); with the server stopped, the Realm is removed from the data root directly'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from probe" -f -a "bench" -d 'Load a sync server: N sessions on R scratch Realms upload changesets and integrate each other\'s; report throughput and upload → download latency'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "verify" -d 'Re-read every file of a backup against its manifest and check every database'
 complete -c ros -n "__fish_ros_using_subcommand help; and __fish_seen_subcommand_from changeset" -f -a "decode" -d 'Decode a changeset (binary or hex, detected) and print its instructions (the JSON shape is documented in docs/changeset-json.md)'

@@ -206,7 +206,25 @@ fn probes_a_server_through_each_door_and_fails_at_the_right_step() {
             .unwrap()
             > 0.0
     );
-    // Twice on the same Realm: the schema is there the second time.
+    // The sync listener serves no admin API: the scratch Realm is kept, and
+    // the probe says why without failing. Through the proxy (an http base) the
+    // admin token deletes it.
+    let kept = run["probes"][0]["cleanup"].as_str().unwrap();
+    assert!(kept.starts_with("kept: "), "{kept}");
+    let file = |realm: &str| {
+        ros::realm::realm_file(
+            &server.data(),
+            &ros::realm_id::RealmId::parse(realm, None).unwrap(),
+        )
+    };
+    assert!(file(scratch).exists());
+    let out = probe(&[&proxy, "--token", token, "--write", "--format", "json"]);
+    let run = assert_healthy(&out, &["roundtrip"]);
+    assert_eq!(run["probes"][0]["cleanup"], "deleted", "{run:#}");
+    let deleted = run["probes"][0]["realm"].as_str().unwrap();
+    assert!(!file(deleted).exists(), "{deleted}");
+    // Twice on the same Realm: the schema is there the second time, and a
+    // Realm the caller named is never deleted.
     for _ in 0..2 {
         let out = probe(&[
             &sync,
@@ -218,8 +236,10 @@ fn probes_a_server_through_each_door_and_fails_at_the_right_step() {
             "--format",
             "json",
         ]);
-        assert_healthy(&out, &["roundtrip"]);
+        let run = assert_healthy(&out, &["roundtrip"]);
+        assert_eq!(run["probes"][0]["cleanup"], Value::Null, "{run:#}");
     }
+    assert!(file("/probe-writes").exists());
 
     // Thresholds: an impossible one is exit 1 with the JSON saying which.
     let out = probe(&[

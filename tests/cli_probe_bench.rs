@@ -92,8 +92,13 @@ fn bench_parse_only_readers_count_every_changeset() {
 #[test]
 fn bench_syncs_offline_work_at_once() {
     let server = SyncServer::start(&[]);
+    // Through the proxy, which also serves the admin API the Realms are deleted with.
+    let proxy = format!(
+        "http://{}",
+        server.serving.listening.proxy_http.expect("HTTP proxy")
+    );
     let report = bench(
-        &server.url(),
+        &proxy,
         &server.admin_token,
         &[
             "--sessions",
@@ -114,6 +119,14 @@ fn bench_syncs_offline_work_at_once() {
     assert!(report["acknowledged_s"].as_f64().unwrap() > 0.0);
     assert!(report["throughput"]["acknowledged_per_s"].as_f64().unwrap() > 0.0);
     assert!(report["bytes_uploaded"].as_u64().unwrap() > 1200 * 10);
+    assert_eq!(report["cleanup"], "deleted", "{report:#}");
+    for realm in report["realms"].as_array().unwrap() {
+        let id = ros::realm_id::RealmId::parse(realm.as_str().unwrap(), None).unwrap();
+        assert!(
+            !ros::realm::realm_file(&server.data(), &id).exists(),
+            "{realm}"
+        );
+    }
 }
 
 /// `ros probe bench`: a small closed-loop run whose counts add up, then
@@ -156,6 +169,9 @@ fn bench_runs_reports_and_compares() {
     assert!(report["throughput"]["acknowledged_per_s"].as_f64().unwrap() > 0.0);
     assert!(report["bytes_uploaded"].as_u64().unwrap() > 0);
     assert_eq!(report["errors"], json!({}));
+    // The sync listener has no admin API: the Realm stays, and that is no failure.
+    let kept = report["cleanup"].as_str().unwrap();
+    assert!(kept.starts_with("kept: "), "{kept}");
 
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("new.json");

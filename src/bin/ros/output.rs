@@ -555,6 +555,9 @@ pub fn probe(format: Format, run: &ros::client::probe::ProbeRun) {
                 ]);
             }
             table(&["STEP", "STATUS", "DURATION", "DETAIL"], rows);
+            if let Some(cleanup) = &p.cleanup {
+                print(&format!("cleanup: {cleanup}"));
+            }
         }
     } else {
         print(&format!("{} probes, {} failed", run.count, run.failed));
@@ -645,6 +648,9 @@ fn bench_lines(r: &ros::client::probe_bench::BenchReport) -> Vec<String> {
     if !r.errors.is_empty() {
         let errors: Vec<String> = r.errors.iter().map(|(k, n)| format!("{k}: {n}")).collect();
         lines.push(format!("errors: {}", errors.join(", ")));
+    }
+    if let Some(cleanup) = &r.cleanup {
+        lines.push(format!("cleanup: {cleanup}"));
     }
     lines
 }

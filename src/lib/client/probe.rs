@@ -54,6 +54,9 @@ pub struct ProbeOptions {
     /// Steps timed before the probe (an app login: location, login, profile),
     /// reported first in every probe.
     pub preface: Vec<(&'static str, Duration)>,
+    /// After a `write` probe, delete its Realm through the admin API at this
+    /// http(s) base (`None`: keep it, as for a Realm the caller named).
+    pub cleanup: Option<String>,
 }
 
 /// The protocol versions a probe offers: `2-14` (realm-core's range, the
@@ -143,8 +146,8 @@ pub fn sync_url(url: &str) -> Result<String, String> {
 pub const HEALTH_REALM: &str = "/__probe/health";
 
 /// The Realm a probe binds by default: [`HEALTH_REALM`] to read, a fresh
-/// scratch Realm to write (the server cannot delete Realms yet, so what a
-/// `--write` probe wrote stays in its scratch Realm).
+/// scratch Realm to write, which it deletes again when its token may
+/// (`ProbeOptions::cleanup`).
 pub fn default_realm(write: bool) -> String {
     if write {
         scratch_realm()
@@ -245,6 +248,8 @@ pub struct ProbeReport {
     pub certificate: Option<PeerCertificate>,
     pub steps: Vec<StepReport>,
     pub failure: Option<Failure>,
+    /// After a `write` probe: `deleted`, or `kept: <why>`.
+    pub cleanup: Option<String>,
 }
 
 impl ProbeReport {
@@ -417,6 +422,7 @@ pub async fn probe(options: &ProbeOptions) -> ProbeReport {
             certificate: None,
             steps: Vec::new(),
             failure: None,
+            cleanup: None,
         },
     };
     for (step, duration) in &options.preface {
@@ -544,10 +550,45 @@ async fn steps(options: &ProbeOptions, run: &mut Run) -> Result<(), Failure> {
     drop(wire);
 
     if options.write {
-        let (duration, detail) = write_roundtrip(options).await?;
+        let roundtrip = write_roundtrip(options).await;
+        // Whether or not the round trip worked, what it wrote goes.
+        if let Some(base) = &options.cleanup {
+            run.report.cleanup = Some(delete_realm(options, base, &options.realm).await);
+        }
+        let (duration, detail) = roundtrip?;
         run.step("roundtrip", duration, Some(detail));
     }
     Ok(())
+}
+
+/// Deletes a Realm a probe wrote (`DELETE /api/admin/v1/realms/{realm}`,
+/// admins only): `deleted`, or why it was kept. Never a failure of the probe:
+/// a server that syncs is healthy even if this token may not delete Realms.
+pub(crate) async fn delete_realm(options: &ProbeOptions, base: &str, realm: &str) -> String {
+    let mut url = match reqwest::Url::parse(base) {
+        Ok(url) => url,
+        Err(e) => return format!("kept: {base:?} is not a URL: {e}"),
+    };
+    match url.path_segments_mut() {
+        Ok(mut path) => {
+            path.pop_if_empty()
+                .extend(["api", "admin", "v1", "realms", realm]);
+        }
+        Err(()) => return format!("kept: {base:?} cannot have a path"),
+    }
+    let (tls, timeout) = (options.tls.clone(), options.timeout);
+    let token = options.token.clone().unwrap_or_default();
+    let sent = tokio::task::spawn_blocking(move || {
+        let client = http_client(&tls, timeout)?;
+        let text = url.to_string();
+        send_json(client.delete(url).bearer_auth(token), &text)
+    })
+    .await;
+    match sent {
+        Ok(Ok(_)) => "deleted".into(),
+        Ok(Err(e)) => format!("kept: {e}"),
+        Err(e) => format!("kept: {e}"),
+    }
 }
 
 /// A client on its own connection, bound to the Realm and caught up.

@@ -12,7 +12,7 @@ use ros::client::probe::{self, Expectation, FailureKind, ProbeOptions, Protocols
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output;
 use crate::shared::flags::{ConfigFile, FormatFlag};
-use crate::shared::sync_target::{duration, resolve_app, resolve_timed, Target};
+use crate::shared::sync_target::{duration, resolve, resolve_app, Target};
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
@@ -106,7 +106,7 @@ pub fn exec(args: ProbeArgs) -> CliResult {
         config: &args.config,
     };
     // Where to connect, with what, which Realm by default, and steps timed before.
-    let (url, token, tls, realm, preface) = match &args.app_id {
+    let (url, token, tls, realm, preface, http) = match &args.app_id {
         Some(app_id) => {
             if args.email.is_none() && !args.anonymous {
                 return Err(CliError::usage(anyhow!(
@@ -116,12 +116,15 @@ pub fn exec(args: ProbeArgs) -> CliResult {
             let (session, tls) = resolve_app(&target, app_id, args.email.as_deref())?;
             let own = format!("\"{}\"", session.user_id);
             let url = session.sync_route;
-            (url, session.access_token, tls, own, session.timings)
+            // An app user's token may not delete Realms: nothing to clean up with.
+            (url, session.access_token, tls, own, session.timings, None)
         }
         None => {
-            let (url, token, tls, login) = resolve_timed(target)?;
-            let preface = login.map(|d| ("login", d)).into_iter().collect();
-            (url, token, tls, probe::default_realm(args.write), preface)
+            let resolved = resolve(target)?;
+            let preface = resolved.login.map(|d| ("login", d)).into_iter().collect();
+            let realm = probe::default_realm(args.write);
+            let (url, token, tls) = (resolved.url, resolved.token, resolved.tls);
+            (url, token, tls, realm, preface, resolved.http)
         }
     };
     let options = ProbeOptions {
@@ -133,6 +136,8 @@ pub fn exec(args: ProbeArgs) -> CliResult {
         write: args.write,
         protocols: args.protocol,
         preface,
+        // Only the scratch Realm the probe chose; a Realm the caller named stays.
+        cleanup: http.filter(|_| args.write && args.realm.is_none()),
     };
     run(&args, options)
 }

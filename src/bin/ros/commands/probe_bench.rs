@@ -201,7 +201,7 @@ fn planned_uploads(args: &BenchArgs) -> Option<u64> {
 }
 
 fn run(args: &BenchArgs) -> Result<BenchReport, CliError> {
-    let (url, token, tls) = resolve(Target {
+    let resolved = resolve(Target {
         url: args.url.clone(),
         token: args.token.clone(),
         token_file: args.token_file.clone(),
@@ -214,14 +214,15 @@ fn run(args: &BenchArgs) -> Result<BenchReport, CliError> {
     })?;
     let options = BenchOptions {
         target: ProbeOptions {
-            url,
-            token: Some(token),
+            url: resolved.url,
+            token: Some(resolved.token),
             realm: String::new(),
             timeout: args.timeout,
-            tls,
+            tls: resolved.tls,
             write: true,
             protocols: Default::default(),
             preface: Vec::new(),
+            cleanup: resolved.http,
         },
         sessions: args.sessions as usize,
         connections: args.connections.map(|c| c as usize),

@@ -85,15 +85,23 @@ pub struct Target<'a> {
     pub config: &'a ConfigFile,
 }
 
-pub fn resolve(args: Target<'_>) -> Result<(String, String, TlsOptions), CliError> {
-    resolve_timed(args).map(|(url, token, tls, _)| (url, token, tls))
+/// Where a sync target was found to be, and how to reach it.
+pub struct Resolved {
+    /// The sync route.
+    pub url: String,
+    pub token: String,
+    pub tls: TlsOptions,
+    /// How long the password login took, when there was one (`ros probe`
+    /// reports it as its `login` step).
+    pub login: Option<std::time::Duration>,
+    /// The http(s) base of the same server, when known: the URL given (the
+    /// proxy serves both), else the local configuration's http listener.
+    pub http: Option<String>,
 }
 
-/// [`resolve`], with how long the password login took when there was one
-/// (`ros probe` reports it as its `login` step).
-pub fn resolve_timed(
-    args: Target<'_>,
-) -> Result<(String, String, TlsOptions, Option<std::time::Duration>), CliError> {
+/// The sync URL, token and TLS settings from the flags, the environment or
+/// the local configuration, with the login's time and the http base.
+pub fn resolve(args: Target<'_>) -> Result<Resolved, CliError> {
     let mut local = None;
     let mut local_config = || -> Result<ros::config::Config, CliError> {
         if local.is_none() {
@@ -119,7 +127,7 @@ pub fn resolve_timed(
         (Some(token), _) => token.clone(),
         (None, None) if args.username.is_some() => {
             let user = args.username.as_deref().unwrap_or_default();
-            let http = http.ok_or_else(|| {
+            let http = http.clone().ok_or_else(|| {
                 CliError::unreachable(anyhow!("the local server's http address is unknown"))
             })?;
             let password = password::read(user, args.password_stdin, password::Ask::Once)?;
@@ -151,7 +159,13 @@ pub fn resolve_timed(
             }
         },
     };
-    Ok((url, token, tls, login))
+    Ok(Resolved {
+        url,
+        token,
+        tls,
+        login,
+        http,
+    })
 }
 
 /// Logs in as an SDK would (location, login, profile) at the URL's http(s)

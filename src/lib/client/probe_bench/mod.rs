@@ -159,6 +159,10 @@ pub struct BenchReport {
     pub bytes_uploaded: u64,
     /// Errors by protocol error code (e.g. "203"), else by kind ("timeout", "closed", …).
     pub errors: BTreeMap<String, u64>,
+    /// The scratch Realms afterwards: `deleted`, or `kept: <why>` (null when
+    /// no http base was known to delete them through).
+    #[serde(default)]
+    pub cleanup: Option<String>,
 }
 
 /// Latencies in microseconds to three significant figures, growing as needed:
@@ -373,7 +377,7 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
             Err(_) => shared.error("client".into()),
         }
     }
-    Ok(report(
+    let mut report = report(
         options,
         &realms,
         connections,
@@ -381,7 +385,22 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
         start,
         results,
         &shared,
-    ))
+    );
+    if let Some(base) = &options.target.cleanup {
+        report.cleanup = Some(delete_realms(options, base, &realms).await);
+    }
+    Ok(report)
+}
+
+/// Deletes the bench's scratch Realms: `deleted`, or the first reason one was kept.
+async fn delete_realms(options: &BenchOptions, base: &str, realms: &[String]) -> String {
+    for realm in realms {
+        let outcome = super::probe::delete_realm(&options.target, base, realm).await;
+        if outcome != "deleted" {
+            return outcome;
+        }
+    }
+    "deleted".into()
 }
 
 /// One connection's live sessions, each bound and past its first sync.
@@ -471,6 +490,7 @@ fn report(
         latency_ms: latency(&latencies),
         bytes_uploaded: sum(|r| r.bytes),
         errors,
+        cleanup: None,
     }
 }
 
