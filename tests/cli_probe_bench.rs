@@ -118,7 +118,10 @@ fn bench_syncs_offline_work_at_once() {
     assert_eq!(counts["acknowledged"], 1200, "{report:#}");
     assert!(report["acknowledged_s"].as_f64().unwrap() > 0.0);
     assert!(report["throughput"]["acknowledged_per_s"].as_f64().unwrap() > 0.0);
-    assert!(report["bytes_uploaded"].as_u64().unwrap() > 1200 * 10);
+    // Offline uploads are large, so compressed on the wire: fewer bytes than
+    // the 1,200 changesets' own (each over 20 bytes), but not nothing.
+    let bytes = report["bytes_uploaded"].as_u64().unwrap();
+    assert!(bytes > 1200 && bytes < 1200 * 20, "{bytes}");
     assert_eq!(report["cleanup"], "deleted", "{report:#}");
     for realm in report["realms"].as_array().unwrap() {
         let id = ros::realm_id::RealmId::parse(realm.as_str().unwrap(), None).unwrap();

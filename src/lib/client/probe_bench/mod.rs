@@ -155,7 +155,7 @@ pub struct BenchReport {
     pub throughput: Throughput,
     /// Upload → integration by another session, milliseconds.
     pub latency_ms: Latency,
-    /// UPLOAD message bytes (uncompressed form).
+    /// UPLOAD message bytes as sent (compressed when large).
     pub bytes_uploaded: u64,
     /// Errors by protocol error code (e.g. "203"), else by kind ("timeout", "closed", …).
     pub errors: BTreeMap<String, u64>,

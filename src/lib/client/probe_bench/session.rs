@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
 
-use crate::protocol::{ClientMessage, OriginTimestamp, ServerMessage, SessionIdent};
+use crate::protocol::{OriginTimestamp, ServerMessage, SessionIdent};
 
 use super::super::probe::FailureKind;
 use super::super::sync::{
@@ -168,15 +168,6 @@ fn error_key(e: &SyncError) -> String {
     }
 }
 
-fn upload_bytes(client: &RealmClient, wire: &Wire) -> u64 {
-    match client.next_upload() {
-        Ok(Some(upload)) => ClientMessage::Upload(upload)
-            .to_bytes(wire.version())
-            .map_or(0, |b| b.len() as u64),
-        _ => 0,
-    }
-}
-
 /// The offline session's timed part (after its connection is made): BIND,
 /// then upload everything and integrate what comes until the MARK sent after
 /// BIND is answered and every local change is acknowledged.
@@ -207,10 +198,12 @@ pub(super) async fn run_offline(
     let mut answered = false;
     let mut acknowledged_version = 0;
     loop {
-        out.bytes += upload_bytes(&client, &wire);
-        if let Err(e) = client.upload(&mut wire).await {
-            shared.error(error_key(&e));
-            break;
+        match client.upload_counted(&mut wire).await {
+            Ok(sent) => out.bytes += sent.unwrap_or(0),
+            Err(e) => {
+                shared.error(error_key(&e));
+                break;
+            }
         }
         let acked = client.progress().upload.client_version.get();
         if acked > acknowledged_version {
@@ -301,14 +294,16 @@ pub(super) async fn run_live(
                     break;
                 }
             };
-            out.bytes += upload_bytes(&client, &wire);
             if let Ok(mut map) = shared.sent_at.lock() {
                 map.insert((ident, stamp.get()), Instant::now());
             }
             realm_state.sent.fetch_add(1, Ordering::SeqCst);
-            if let Err(e) = client.upload(&mut wire).await {
-                shared.error(error_key(&e));
-                break;
+            match client.upload_counted(&mut wire).await {
+                Ok(sent) => out.bytes += sent.unwrap_or(0),
+                Err(e) => {
+                    shared.error(error_key(&e));
+                    break;
+                }
             }
             outstanding.push_back(version);
             sent += 1;

@@ -133,16 +133,22 @@ impl RealmClient {
     /// Sends the next UPLOAD if there is anything to upload or to acknowledge
     /// (§4.1), compressed by the writers' rule; returns whether one was sent.
     pub async fn upload(&mut self, wire: &mut Wire) -> Result<bool, SyncError> {
+        self.upload_counted(wire).await.map(|sent| sent.is_some())
+    }
+
+    /// [`upload`](Self::upload), returning the size of the UPLOAD sent (as
+    /// on the wire, compressed or not), for a load generator's byte count.
+    pub async fn upload_counted(&mut self, wire: &mut Wire) -> Result<Option<u64>, SyncError> {
         let Some(mut upload) = self.next_upload()? else {
-            return Ok(false);
+            return Ok(None);
         };
         upload.compression = compression_for(&upload, wire.version())?;
         let progress = upload.progress;
-        wire.send(&ClientMessage::Upload(upload)).await?;
+        let size = wire.send(&ClientMessage::Upload(upload)).await?;
         if let Some(b) = &mut self.binding {
             b.last_sent = progress;
         }
-        Ok(true)
+        Ok(Some(size as u64))
     }
 
     /// Receives one message (waiting at most the idle timeout) and handles it:
@@ -256,7 +262,7 @@ impl RealmClient {
         }
         binding.phase = Phase::Unbinding;
         match wire.send(&ClientMessage::Unbind { session }).await {
-            Ok(()) => {}
+            Ok(_) => {}
             Err(WireError::Closed { .. }) => {
                 self.binding = None;
                 return Ok(());

@@ -163,12 +163,15 @@ impl Wire {
     }
 
     /// Sends one message in the negotiated version's form.
-    pub async fn send(&mut self, message: &ClientMessage) -> Result<(), WireError> {
+    /// Sends one message; returns its size on the wire (the WebSocket
+    /// payload, after the message's own compression).
+    pub async fn send(&mut self, message: &ClientMessage) -> Result<usize, WireError> {
         let bytes = message.to_bytes(self.version)?;
         if let ClientMessage::Ping(ping) = message {
             self.outstanding_ping = Some(ping.timestamp.0);
         }
-        self.send_raw(bytes).await
+        let size = bytes.len();
+        self.send_raw(bytes).await.map(|()| size)
     }
 
     /// Sends arbitrary bytes as one binary message (for malformed-input tests).
