@@ -586,7 +586,16 @@ pub(crate) async fn delete_realm(options: &ProbeOptions, base: &str, realm: &str
     .await;
     match sent {
         Ok(Ok(_)) => "deleted".into(),
-        Ok(Err(e)) => format!("kept: {e}"),
+        Ok(Err(LoginError::Refused { status: 404, .. })) => {
+            format!("kept: {base} answers 404 (no admin API there, or the Realm is gone)")
+        }
+        Ok(Err(LoginError::Refused { status, message })) => {
+            format!("kept: the deletion was refused with HTTP {status}: {message}")
+        }
+        Ok(Err(LoginError::Unreachable { url, reason })) => {
+            format!("kept: cannot reach {url}: {reason}")
+        }
+        Ok(Err(LoginError::Other(e))) => format!("kept: {e}"),
         Err(e) => format!("kept: {e}"),
     }
 }
