@@ -1902,7 +1902,7 @@ _ros() {
             return 0
             ;;
         ros__subcmd__probe__subcmd__bench)
-            opts="-h --sessions --connections --writers --readers --changesets --instructions --realms --rate --duration --offline --token --token-file --timeout --insecure --ca-cert --compare --max-regression --report --format --config --help"
+            opts="-h --sessions --connections --writers --readers --changesets --instructions --realms --rate --think --duration --offline --token --token-file --timeout --insecure --ca-cert --compare --max-regression --report --format --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1937,6 +1937,10 @@ _ros() {
                     return 0
                     ;;
                 --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --think)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

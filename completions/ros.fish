@@ -340,6 +340,7 @@ complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcomman
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l instructions -d 'Instructions per changeset: one object creation, then updates of it' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l realms -d 'Scratch Realms the sessions are spread over (/__probe/bench-<random>-<i>)' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l rate -d 'Open loop: changesets per second over all sessions [default: closed loop, each session uploads once its previous changeset is acknowledged]' -r
+complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l think -d 'Closed loop: wait this long after each acknowledgement before the next upload (a user\'s pause between changes) [default: none]' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l duration -d 'Stop uploading after this long (else after --changesets each)' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l token -d 'The token to connect with (else --token-file, ROS_TOKEN, ROS_TOKEN_FILE, else the local configuration\'s admin token)' -r
 complete -c ros -n "__fish_ros_using_subcommand probe; and __fish_seen_subcommand_from bench" -l token-file -d 'A file holding the token' -r -F

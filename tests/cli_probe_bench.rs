@@ -53,7 +53,9 @@ fn bench_fans_out_from_one_writer_over_shared_connections() {
 }
 
 /// `--readers parse`: readers only decode DOWNLOADs, yet see every changeset
-/// (a sample each), and the report says which kind of reader ran.
+/// (a sample each), and the report says which kind of reader ran. The writer
+/// runs a closed loop with `--think`: 19 pauses of 20 ms at least between its
+/// 20 acknowledged uploads.
 #[test]
 fn bench_parse_only_readers_count_every_changeset() {
     let server = SyncServer::start(&[]);
@@ -64,13 +66,17 @@ fn bench_parse_only_readers_count_every_changeset() {
         "1",
         "--changesets",
         "20",
-        "--rate",
-        "200",
+        "--think",
+        "20ms",
         "--readers",
         "parse",
     ];
     let report = bench(&server.url(), &server.admin_token, &args);
     assert_eq!(report["readers"], "parse");
+    assert_eq!(report["mode"], "closed");
+    assert_eq!(report["think_ms"], 20.0);
+    let acknowledged_s = report["acknowledged_s"].as_f64().unwrap();
+    assert!(acknowledged_s >= 19.0 * 0.020, "{acknowledged_s}");
     let counts = &report["changesets"];
     assert_eq!(counts["acknowledged"], 20, "{report:#}");
     assert_eq!(counts["received"], 20 * 3, "{report:#}");
@@ -85,6 +91,17 @@ fn bench_parse_only_readers_count_every_changeset() {
     ]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("skim"), "{}", stderr(&out));
+    let out = probe(&[
+        "bench",
+        &server.url(),
+        "--token",
+        &server.admin_token,
+        "--think",
+        "1ms",
+        "--rate",
+        "10",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
 }
 
 /// Offline: writers commit first, then sync at once; every changeset is

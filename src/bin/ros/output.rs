@@ -614,7 +614,10 @@ fn bench_lines(r: &ros::client::probe_bench::BenchReport) -> Vec<String> {
             match (r.mode.as_str(), r.rate) {
                 ("offline", _) => "offline, then synced at once".to_string(),
                 (mode, Some(rate)) => format!("{mode} loop at {rate}/s"),
-                (mode, None) => format!("{mode} loop"),
+                (mode, None) => match r.think_ms.filter(|t| *t > 0.0) {
+                    Some(think) => format!("{mode} loop, {think} ms think time"),
+                    None => format!("{mode} loop"),
+                },
             },
         ) + if r.readers == ros::client::probe_bench::Readers::Parse {
             ", readers parse only"

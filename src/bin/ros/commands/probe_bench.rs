@@ -58,6 +58,10 @@ pub struct BenchArgs {
     /// loop, each session uploads once its previous changeset is acknowledged].
     #[arg(long, value_name = "PER_SECOND")]
     pub rate: Option<f64>,
+    /// Closed loop: wait this long after each acknowledgement before the
+    /// next upload (a user's pause between changes) [default: none].
+    #[arg(long, value_name = "DURATION", value_parser = duration, conflicts_with_all = ["rate", "offline"])]
+    pub think: Option<Duration>,
     /// Stop uploading after this long (else after --changesets each).
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub duration: Option<Duration>,
@@ -237,7 +241,9 @@ fn run(args: &BenchArgs) -> Result<BenchReport, CliError> {
         mode: match (args.offline, args.rate) {
             (true, _) => Mode::Offline,
             (false, Some(rate)) => Mode::Open { rate },
-            (false, None) => Mode::Closed,
+            (false, None) => Mode::Closed {
+                think: args.think.unwrap_or_default(),
+            },
         },
         duration: args.duration,
         progress: Arc::new(Progress::default()),

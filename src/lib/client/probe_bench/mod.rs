@@ -6,7 +6,7 @@
 //!
 //! Three modes (`session.rs` says how each session lives):
 //! * closed loop: a writer uploads its next changeset once the previous one
-//!   is acknowledged;
+//!   is acknowledged (and, with a think time, that much later);
 //! * open loop: writers upload at a target total rate whatever the server says;
 //! * offline: writers commit everything before connecting, then connect and
 //!   sync it in one go, as clients coming back online do.
@@ -39,8 +39,9 @@ use session::{Role, SessionResult};
 /// How writers pace their uploads.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Mode {
-    /// Next upload once the previous one is acknowledged.
-    Closed,
+    /// Next upload once the previous one is acknowledged and `think` more
+    /// has passed (a user's pause between two changes; zero: at once).
+    Closed { think: Duration },
     /// This many changesets per second over all writers.
     Open { rate: f64 },
     /// Everything committed before connecting, then synced at once.
@@ -147,6 +148,9 @@ pub struct BenchReport {
     /// `closed`, `open` or `offline`.
     pub mode: String,
     pub rate: Option<f64>,
+    /// Closed loop: the pause after each acknowledgement, in milliseconds.
+    #[serde(default)]
+    pub think_ms: Option<f64>,
     pub elapsed_s: f64,
     /// From the start until the last acknowledgement.
     #[serde(default)]
@@ -221,6 +225,8 @@ struct Plan {
     changesets: usize,
     instructions: usize,
     interval: Option<Duration>,
+    /// Closed loop: the pause after each acknowledgement.
+    think: Duration,
     first_send: Instant,
     stop_at: Option<Instant>,
     timeout: Duration,
@@ -293,6 +299,10 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
         },
         instructions: options.instructions.max(1),
         interval,
+        think: match options.mode {
+            Mode::Closed { think } => think,
+            _ => Duration::ZERO,
+        },
         first_send: Instant::now(),
         stop_at: None,
         timeout: options.target.timeout,
@@ -459,7 +469,7 @@ fn report(
     let errors = shared.errors.lock().map(|e| e.clone()).unwrap_or_default();
     let per_s = |n: u64, d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
     let (mode, rate) = match options.mode {
-        Mode::Closed => ("closed", None),
+        Mode::Closed { .. } => ("closed", None),
         Mode::Open { rate } => ("open", Some(rate)),
         Mode::Offline => ("offline", None),
     };
@@ -475,6 +485,10 @@ fn report(
         instructions: options.instructions as u64,
         mode: mode.into(),
         rate,
+        think_ms: match options.mode {
+            Mode::Closed { think } => Some(think.as_secs_f64() * 1000.0),
+            _ => None,
+        },
         elapsed_s: elapsed.as_secs_f64(),
         acknowledged_s: acknowledged_in.as_secs_f64(),
         changesets: Counts {

@@ -279,7 +279,7 @@ pub(super) async fn run_live(
         }
         let may_send = open
             && match plan.interval {
-                None => outstanding.is_empty(),
+                None => outstanding.is_empty() && now >= next_send,
                 Some(_) => now >= next_send,
             };
         if may_send {
@@ -325,7 +325,13 @@ pub(super) async fn run_live(
             shared.error("timeout".into());
             break;
         }
-        let wait = if open && plan.interval.is_some() {
+        // Waiting for a tick: the open loop's next slot, or the end of a
+        // closed loop's think time (else for the acknowledgement itself).
+        let ticking = match plan.interval {
+            Some(_) => true,
+            None => outstanding.is_empty(),
+        };
+        let wait = if open && ticking {
             next_send.saturating_duration_since(now).min(poll)
         } else {
             poll
@@ -382,6 +388,9 @@ pub(super) async fn run_live(
             out.acknowledged += 1;
             out.acknowledged_at = Some(now);
             shared.progress.acknowledged.fetch_add(1, Ordering::Relaxed);
+            if plan.interval.is_none() && outstanding.is_empty() {
+                next_send = now + plan.think;
+            }
         }
     }
     if !done_sending {
