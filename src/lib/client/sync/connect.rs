@@ -106,7 +106,12 @@ pub(crate) async fn establish(endpoint: &Endpoint) -> Result<Upgraded, ConnectEr
     let frame_cap = usize::try_from(limits.max_body_size)
         .unwrap_or(usize::MAX)
         .saturating_add(limits.max_header_len);
+    // tungstenite zero-fills its whole read buffer before every read: at its
+    // default 128 KiB that memset was half of a load generator's CPU with a
+    // thousand connections (benches/README.md, "Sync service"). 16 KiB still
+    // reads a large DOWNLOAD in few calls.
     let config = WebSocketConfig::default()
+        .read_buffer_size(16 * 1024)
         .max_message_size(Some(frame_cap))
         .max_frame_size(Some(frame_cap));
     let (socket, response) =
