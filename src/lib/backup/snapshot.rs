@@ -24,7 +24,8 @@ use super::error::{BackupError, Problem};
 use super::files::{create_file, hash_file, make_dir, start_writeback};
 
 /// The largest database copied through memory, in bytes; each copying
-/// thread holds at most one such copy.
+/// thread holds at most one such copy, in a buffer of up to twice its size
+/// (`memdb` grows by doubling).
 pub(super) const MEMORY_COPY_CAP: u64 = 64 << 20;
 
 /// The source reader maps up to this much of a database file, so that the
