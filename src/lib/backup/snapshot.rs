@@ -152,14 +152,22 @@ fn end_read(source: &Connection, from: &Path) -> Result<(), BackupError> {
 /// A private database in memory (SQLite's `memdb` VFS: a name without a
 /// leading `/` is seen by this connection only).
 fn open_memory_copy() -> rusqlite::Result<Connection> {
-    Connection::open_with_flags_and_vfs(
+    let conn = Connection::open_with_flags_and_vfs(
         "ros-backup-copy",
         OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         c"memdb",
-    )
+    )?;
+    conn.pragma_update(None, "cache_size", MEMORY_COPY_CACHE_PAGES)?;
+    Ok(conn)
 }
+
+/// The in-memory copy's page cache, in pages. Every page the backup writes
+/// goes on into the `memdb` buffer, so a large cache would only hold a second
+/// copy of the database in freshly allocated memory; a small one is reused
+/// (about a tenth less CPU for a whole backup, benches/README.md, "Backup").
+const MEMORY_COPY_CACHE_PAGES: i64 = 16;
 
 /// Offsets 18 and 19 of a database header: the file format write and read
 /// versions, 1 for a rollback-journal database and 2 for WAL (SQLite's
