@@ -107,6 +107,17 @@ fn main() {
     let root = site.join("data");
     let started = Instant::now();
     populate(&root, realms, entries);
+    if let Some(keep) = std::env::var_os("BENCH_KEEP_ROOT") {
+        // For profiling `ros backup` by hand: the stopped root, copied out.
+        assert!(Command::new("cp")
+            .arg("-a")
+            .arg(&root)
+            .arg(&keep)
+            .status()
+            .unwrap()
+            .success());
+        return;
+    }
     let bytes = bytes_below(&root);
     println!(
         "data root: {realms} Realms × {entries} changesets, {:.1} MB (made in {:.1} s)",

@@ -10,15 +10,15 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::error::{BackupError, Problem};
 use super::files::{
-    copy_database, copy_hashed, copy_threads, hash_file, make_dir, parallel, sync_fs, walk,
-    write_atomic, Progress,
+    copy_hashed, copy_threads, make_dir, parallel, sync_fs, walk, write_atomic, Progress,
 };
 use super::manifest::{
     manifest_path, AdminEntry, FileEntry, FileKind, Manifest, RealmEntry, KEYPAIR_DIR,
     MANIFEST_FILE, MANIFEST_FORMAT,
 };
+use super::snapshot::{copy_database, MEMORY_COPY_CAP};
 use crate::admin::ADMIN_DB_FILE;
-use crate::realm::{inspect, Depth, REALM_FILE_NAME};
+use crate::realm::{inspect_connection, Depth, REALM_FILE_NAME};
 use crate::root::{LOCK_FILE, MARKER_FILE};
 
 /// The data root to back up, and the key pair of its configuration if known.
@@ -35,6 +35,9 @@ pub struct BackupOptions {
     pub include_keys: bool,
     /// Test-only: sleep after each file ([`super::PAUSE_ENV`]).
     pub pause_after_file: Option<Duration>,
+    /// Test-only: the largest database copied through memory instead of the
+    /// built-in cap ([`super::MEMORY_CAP_ENV`]).
+    pub memory_copy_cap: Option<u64>,
 }
 
 /// The directory of the data root that holds the admin token file.
@@ -140,34 +143,38 @@ pub(super) fn copy_one(
     target: &Path,
     rel: &Path,
     kind: FileKind,
+    memory_cap: u64,
 ) -> Result<Copied, BackupError> {
     let to = target.join(rel);
     let path = manifest_path(rel);
-    let (size, sha256) = if kind.is_database() {
-        copy_database(from, &to)?;
-        hash_file(&to).map_err(|p| BackupError::file(&to, p))?
-    } else {
-        copy_hashed(from, &to)?
-    };
-    let realm = match kind {
-        FileKind::Realm => {
-            let facts = inspect(&to, Depth::Facts).map_err(|e| BackupError::file(from, e))?;
-            Some(RealmEntry {
-                realm: facts.realm,
-                file: path.clone(),
-                server_version: facts.latest.version,
-                salt: facts.latest.salt,
-                schema_version: facts.schema_version,
+    let (size, sha256, (realm, admin)) = if kind.is_database() {
+        let copied = copy_database(from, &to, memory_cap, |conn| {
+            Ok(match kind {
+                FileKind::Realm => {
+                    let facts = inspect_connection(conn, Depth::Facts)?;
+                    let realm = RealmEntry {
+                        realm: facts.realm,
+                        file: path.clone(),
+                        server_version: facts.latest.version,
+                        salt: facts.latest.salt,
+                        schema_version: facts.schema_version,
+                    };
+                    (Some(realm), None)
+                }
+                FileKind::Admin => {
+                    let admin = AdminEntry {
+                        file: path.clone(),
+                        schema_version: user_version(conn)?,
+                    };
+                    (None, Some(admin))
+                }
+                _ => (None, None),
             })
-        }
-        _ => None,
-    };
-    let admin = match kind {
-        FileKind::Admin => Some(AdminEntry {
-            file: path.clone(),
-            schema_version: admin_schema(&to).map_err(|p| BackupError::file(from, p))?,
-        }),
-        _ => None,
+        })?;
+        (copied.size, copied.sha256, copied.facts)
+    } else {
+        let (size, sha256) = copy_hashed(from, &to)?;
+        (size, sha256, (None, None))
     };
     Ok(Copied {
         entry: FileEntry {
@@ -181,11 +188,16 @@ pub(super) fn copy_one(
     })
 }
 
+/// The schema version of the database open in `conn`.
+pub(super) fn user_version(conn: &Connection) -> Result<u32, Problem> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| Problem::Facts(format!("cannot read the schema version: {e}")))
+}
+
 pub(super) fn admin_schema(path: &Path) -> Result<u32, Problem> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| Problem::Facts(format!("cannot open: {e}")))?;
-    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| Problem::Facts(format!("cannot read the schema version: {e}")))
+    user_version(&conn)
 }
 
 /// Backs up `source` into `target` (absent or empty); returns the manifest
@@ -240,7 +252,8 @@ pub fn backup(
         checksum: None,
     };
     let copied = parallel(&plan, copy_threads(), &|(from, rel, kind)| {
-        let copied = copy_one(from, target, rel, *kind)?;
+        let cap = options.memory_copy_cap.unwrap_or(MEMORY_COPY_CAP);
+        let copied = copy_one(from, target, rel, *kind, cap)?;
         progress.file_done(
             &copied.entry.path,
             copied.entry.size,

@@ -2,15 +2,11 @@
 //! while hashing it, copying a live SQLite database with its online backup
 //! API, and making what was written durable.
 
+use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags};
-use sha2::{Digest, Sha256};
 
 use super::error::{BackupError, Problem};
 
@@ -120,6 +116,7 @@ pub(super) fn copy_hashed(from: &Path, to: &Path) -> Result<(u64, String), Backu
             .map_err(BackupError::write(to))?;
         size += n as u64;
     }
+    start_writeback(&output);
     Ok((size, hex::encode(hasher.finalize())))
 }
 
@@ -140,68 +137,16 @@ pub(super) fn hash_file(path: &Path) -> Result<(u64, String), Problem> {
     Ok((size, hex::encode(hasher.finalize())))
 }
 
-/// Copies the SQLite database `from` (possibly being written by a running
-/// server) into the new file `to`, as one consistent snapshot: the online
-/// backup API copies every page in one step, inside one read transaction,
-/// so the server's writers go on meanwhile (WAL) and the copy is one commit's
-/// state. The copy is a single file in rollback-journal mode (no `-wal`), not
-/// yet durable ([`sync_fs`]). Never writes to `from`.
-pub(super) fn copy_database(from: &Path, to: &Path) -> Result<(), BackupError> {
-    let source = open_reader(from)
-        .map_err(|e| BackupError::file(from, Problem::Facts(format!("cannot open: {e}"))))?;
-    if let Some(parent) = to.parent() {
-        make_dir(parent)?;
-    }
-    drop(create_file(to)?);
-    let sql_write = |e: rusqlite::Error| BackupError::Write {
-        path: to.to_path_buf(),
-        source: std::io::Error::other(e),
-    };
-    let mut dest = Connection::open(to).map_err(sql_write)?;
-    dest.pragma_update(None, "synchronous", "OFF")
-        .map_err(sql_write)?;
-    {
-        let backup = Backup::new(&source, &mut dest).map_err(sql_write)?;
-        loop {
-            match backup.step(-1) {
-                Ok(StepResult::Done) => break,
-                Ok(StepResult::More) => {}
-                Ok(_) => std::thread::sleep(Duration::from_millis(20)),
-                Err(e) => {
-                    return Err(BackupError::file(
-                        from,
-                        Problem::Facts(format!("cannot copy: {e}")),
-                    ))
-                }
-            }
-        }
-    }
-    dest.query_row("PRAGMA journal_mode = DELETE", [], |r| {
-        r.get::<_, String>(0)
-    })
-    .map_err(sql_write)?;
-    dest.close().map_err(|(_, e)| sql_write(e))
-}
-
-/// A connection that only reads `path`. It is opened read-write when it can
-/// be, with `query_only` on, because a read-only connection to a WAL database
-/// leaves `-wal` and `-shm` files behind, while a read-write one that closes
-/// last removes them again: a stopped root is left byte for byte as it was.
-/// Without write permission it falls back to read-only.
-fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .or_else(|_| {
-        Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-    })?;
-    conn.pragma_update(None, "query_only", true)?;
-    conn.busy_timeout(Duration::from_secs(30))?;
-    Ok(conn)
+/// Asks the kernel to start writing `file`'s dirty pages to disk now, without
+/// waiting for them: the one `syncfs` at the end ([`sync_fs`]) then finds
+/// most of a backup already written, instead of writing all of it at once.
+/// Only a hint: an error is ignored, and durability still comes from
+/// [`sync_fs`] alone.
+pub(super) fn start_writeback(file: &File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: sync_file_range(2) takes a file descriptor and integers only;
+    // `file` keeps the descriptor open for the duration of the call.
+    let _ = unsafe { libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE) };
 }
 
 /// fsyncs the directory `dir`, so the names created in it are durable.
@@ -282,3 +227,8 @@ pub(super) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), B
 /// A test-only pause after each file, so a test can kill a backup or a
 /// restore mid-way (docs/backup.md, "Testing"). Never set in production.
 pub const PAUSE_ENV: &str = "ROSTEST_PAUSE_PER_FILE_MS";
+
+/// A test-only cap, in bytes, on the databases a backup copies through
+/// memory, so that tests take the streaming path with small databases
+/// (docs/backup.md, "Testing"). Never set in production.
+pub const MEMORY_CAP_ENV: &str = "ROSTEST_MEMORY_COPY_CAP";

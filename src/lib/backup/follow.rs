@@ -20,10 +20,11 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
-use super::create::{admin_schema, check_source, copy_one, now_ms};
+use super::create::{check_source, copy_one, now_ms, user_version};
 use super::error::{BackupError, Problem};
-use super::files::{copy_database, hash_file, walk, write_atomic};
+use super::files::{hash_file, walk, write_atomic};
 use super::manifest::{relative, FileKind, Manifest, MANIFEST_FILE};
+use super::snapshot::{copy_database, MEMORY_COPY_CAP};
 use super::verify::read_manifest;
 use super::Source;
 use crate::admin::ADMIN_DB_FILE;
@@ -196,7 +197,7 @@ fn run_round(
         let is_admin = f.rel == Path::new(ADMIN_DB_FILE);
         match listed.get(&path) {
             None if is_realm => {
-                let copied = copy_one(&from, target, &f.rel, FileKind::Realm)?;
+                let copied = copy_one(&from, target, &f.rel, FileKind::Realm, MEMORY_COPY_CAP)?;
                 manifest.files.push(copied.entry);
                 manifest.realms.extend(copied.realm);
                 round.new_realms += 1;
@@ -212,15 +213,13 @@ fn run_round(
             Some(&i) if is_admin => {
                 let to = target.join(&f.rel);
                 let tmp = target.join(format!("{ADMIN_DB_FILE}.follow-tmp"));
-                copy_database(&from, &tmp)?;
-                let (size, sha) = hash_file(&tmp).map_err(|p| BackupError::file(&tmp, p))?;
-                if sha != manifest.files[i].sha256 {
+                let copied = copy_database(&from, &tmp, MEMORY_COPY_CAP, user_version)?;
+                if copied.sha256 != manifest.files[i].sha256 {
                     std::fs::rename(&tmp, &to).map_err(BackupError::write(&to))?;
-                    manifest.files[i].size = size;
-                    manifest.files[i].sha256 = sha;
+                    manifest.files[i].size = copied.size;
+                    manifest.files[i].sha256 = copied.sha256;
                     if let Some(admin) = manifest.admin.as_mut() {
-                        admin.schema_version =
-                            admin_schema(&to).map_err(|p| BackupError::file(&to, p))?;
+                        admin.schema_version = copied.facts;
                     }
                     round.admin_copied = true;
                 } else {
@@ -321,7 +320,7 @@ fn update_realm(from: &Path, to: &Path) -> Result<Option<u64>, BackupError> {
         drop(conn);
         let tmp = PathBuf::from(format!("{}.follow-tmp", to.display()));
         let _ = std::fs::remove_file(&tmp);
-        copy_database(from, &tmp)?;
+        copy_database(from, &tmp, MEMORY_COPY_CAP, |_| Ok(()))?;
         std::fs::rename(&tmp, to).map_err(BackupError::write(to))?;
         return Ok(Some(0));
     }

@@ -17,11 +17,12 @@ mod files;
 mod follow;
 mod manifest;
 mod restore;
+mod snapshot;
 mod verify;
 
 pub use create::{backup, BackupOptions, Source};
 pub use error::{BackupError, Problem};
-pub use files::{Progress, Quiet, PAUSE_ENV};
+pub use files::{Progress, Quiet, MEMORY_CAP_ENV, PAUSE_ENV};
 pub use follow::{follow, FollowOptions, Round, FOLLOW_LOCK};
 pub use manifest::{
     AdminEntry, FileEntry, FileKind, Manifest, RealmEntry, KEYPAIR_DIR, MANIFEST_FILE,

@@ -51,8 +51,14 @@ pub fn inspect(path: &Path, depth: Depth) -> Result<StoreFacts, RealmError> {
         path: path.to_path_buf(),
         source,
     })?;
+    inspect_connection(&conn, depth)
+}
+
+/// [`inspect`] through an open connection, in its current transaction if it
+/// has one: a backup reads the facts of the very snapshot it copies.
+pub fn inspect_connection(conn: &Connection, depth: Depth) -> Result<StoreFacts, RealmError> {
     if depth == Depth::Full {
-        sqlite_checks(&conn)?;
+        sqlite_checks(conn)?;
     }
     let schema_version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if schema_version == 0 || schema_version > SCHEMA_VERSION {
@@ -67,20 +73,20 @@ pub fn inspect(path: &Path, depth: Depth) -> Result<StoreFacts, RealmError> {
         })
         .optional()?
         .ok_or_else(|| damaged("the meta table names no Realm"))?;
-    let meta = load_meta(&conn)?;
+    let meta = load_meta(conn)?;
     let latest = Latest {
         version: meta.len() as u64,
         salt: meta.last().map_or(0, |m| m.salt),
     };
     if depth == Depth::Full {
-        load_clients(&conn)?;
-        check_state(&conn, latest.version)?;
+        load_clients(conn)?;
+        check_state(conn, latest.version)?;
     }
     Ok(StoreFacts {
         realm,
         schema_version,
         latest,
-        restored: read_restored(&conn)?,
+        restored: read_restored(conn)?,
     })
 }
 

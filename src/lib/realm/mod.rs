@@ -30,7 +30,7 @@ mod schema;
 #[cfg(test)]
 mod tests;
 
-pub use check::{inspect, sqlite_checks, Depth, StoreFacts};
+pub use check::{inspect, inspect_connection, sqlite_checks, Depth, StoreFacts};
 pub use download::{DownloadBatch, DownloadChangeset};
 pub use error::RealmError;
 pub use ident::{IdentRefusal, IdentRequest, Identified};

@@ -114,6 +114,7 @@ pub fn exec(args: BackupArgs) -> CliResult {
     let options = BackupOptions {
         include_keys: args.include_keys,
         pause_after_file: flags::test_pause(),
+        memory_copy_cap: flags::test_memory_cap(),
     };
     let resume = args.follow && target.join(ros::backup::MANIFEST_FILE).is_file();
     if resume {

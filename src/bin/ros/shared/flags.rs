@@ -99,3 +99,11 @@ pub fn test_pause() -> Option<std::time::Duration> {
         .and_then(|v| v.parse().ok())
         .map(std::time::Duration::from_millis)
 }
+
+/// The test-only cap on databases a backup copies through memory
+/// (docs/backup.md, "Testing").
+pub fn test_memory_cap() -> Option<u64> {
+    std::env::var(ros::backup::MEMORY_CAP_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+}

@@ -1,0 +1,409 @@
+//! Copying a live SQLite database as one consistent snapshot (docs/backup.md,
+//! "How a database is copied"; benches/README.md, "Backup", has what each
+//! step costs).
+//!
+//! One read transaction on the source spans the whole copy: SQLite's online
+//! backup API copies every page of that snapshot, and whatever the manifest
+//! records of the database (a Realm's latest version, the admin store's
+//! schema version) is read in the same transaction, so it is the copy's. A
+//! database up to [`MEMORY_COPY_CAP`] is copied into memory (SQLite's
+//! `memdb`) and written out in one go while it is hashed; a larger one is
+//! copied into its file through SQLite's pager and hashed by reading it back,
+//! so memory stays bounded whatever the size of a database.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::serialize::Data;
+use rusqlite::{Connection, OpenFlags, MAIN_DB};
+use sha2::{Digest, Sha256};
+
+use super::error::{BackupError, Problem};
+use super::files::{create_file, hash_file, make_dir, start_writeback};
+
+/// The largest database copied through memory, in bytes; each copying
+/// thread holds at most one such copy, in a buffer of up to twice its size
+/// (`memdb` grows by doubling).
+pub(super) const MEMORY_COPY_CAP: u64 = 64 << 20;
+
+/// The source reader maps up to this much of a database file, so that the
+/// backup reads its pages without a system call each.
+const MMAP_SIZE: i64 = 1 << 30;
+
+/// A database copied: the copy's size and SHA-256, and what `facts` read of
+/// the snapshot it holds.
+pub(super) struct Copied<T> {
+    pub size: u64,
+    pub sha256: String,
+    pub facts: T,
+    /// Whether it went through memory (at most the cap) or was streamed;
+    /// the tests check which path a database took.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub in_memory: bool,
+}
+
+/// Copies the SQLite database `from` (possibly being written by a running
+/// server) into the new file `to`, as one consistent snapshot: one commit's
+/// state, while the server's writers go on (WAL). `facts` reads what the
+/// manifest needs from the source inside the same read transaction. The
+/// copy is a single file in rollback-journal mode (no `-wal`), not yet
+/// durable ([`super::files::sync_fs`]). Never writes to `from`. Databases
+/// larger than `cap` bytes take the streaming path.
+pub(super) fn copy_database<T>(
+    from: &Path,
+    to: &Path,
+    cap: u64,
+    facts: impl FnOnce(&Connection) -> Result<T, Problem>,
+) -> Result<Copied<T>, BackupError> {
+    let cannot = |what: &str, e: rusqlite::Error| {
+        BackupError::file(from, Problem::Facts(format!("cannot {what}: {e}")))
+    };
+    let source = open_reader(from).map_err(|e| cannot("open", e))?;
+    // The snapshot: a read transaction that the backup API finds open and
+    // uses for every page, instead of one of its own.
+    source
+        .execute_batch("BEGIN")
+        .map_err(|e| cannot("read", e))?;
+    let (pages, page_size): (u32, u32) = source
+        .query_row(
+            "SELECT page_count, page_size FROM pragma_page_count, pragma_page_size",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|e| cannot("read", e))?;
+    if let Some(parent) = to.parent() {
+        make_dir(parent)?;
+    }
+    let written = if u64::from(pages) * u64::from(page_size) <= cap {
+        let mut copy = open_memory_copy().map_err(sql_write(to))?;
+        backup_into(&source, &mut copy, from)?;
+        let facts = facts(&source).map_err(|p| BackupError::file(from, p))?;
+        end_read(&source, from)?;
+        let (size, sha256) = write_memory_copy(&mut copy, to)?;
+        Copied {
+            size,
+            sha256,
+            facts,
+            in_memory: true,
+        }
+    } else {
+        drop(create_file(to)?);
+        let mut copy = Connection::open(to).map_err(sql_write(to))?;
+        copy.pragma_update(None, "synchronous", "OFF")
+            .map_err(sql_write(to))?;
+        backup_into(&source, &mut copy, from)?;
+        let facts = facts(&source).map_err(|p| BackupError::file(from, p))?;
+        end_read(&source, from)?;
+        // The backup API leaves the copy's header claiming WAL mode, as its
+        // source's does; switching it back through SQLite rewrites it.
+        copy.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .map_err(sql_write(to))?;
+        copy.close().map_err(|(_, e)| sql_write(to)(e))?;
+        let (size, sha256) = hash_file(to).map_err(|p| BackupError::file(to, p))?;
+        if let Ok(file) = std::fs::File::open(to) {
+            start_writeback(&file);
+        }
+        Copied {
+            size,
+            sha256,
+            facts,
+            in_memory: false,
+        }
+    };
+    Ok(written)
+}
+
+fn sql_write(to: &Path) -> impl Fn(rusqlite::Error) -> BackupError + '_ {
+    move |e| BackupError::Write {
+        path: to.to_path_buf(),
+        source: std::io::Error::other(e),
+    }
+}
+
+/// Every page of `source`'s open read transaction into `copy`, in one step.
+fn backup_into(source: &Connection, copy: &mut Connection, from: &Path) -> Result<(), BackupError> {
+    let backup = Backup::new(source, copy)
+        .map_err(|e| BackupError::file(from, Problem::Facts(format!("cannot copy: {e}"))))?;
+    loop {
+        match backup.step(-1) {
+            Ok(StepResult::Done) => return Ok(()),
+            Ok(StepResult::More) => {}
+            Ok(_) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => {
+                return Err(BackupError::file(
+                    from,
+                    Problem::Facts(format!("cannot copy: {e}")),
+                ))
+            }
+        }
+    }
+}
+
+fn end_read(source: &Connection, from: &Path) -> Result<(), BackupError> {
+    source
+        .execute_batch("COMMIT")
+        .map_err(|e| BackupError::file(from, Problem::Facts(format!("cannot read: {e}"))))
+}
+
+/// A private database in memory (SQLite's `memdb` VFS: a name without a
+/// leading `/` is seen by this connection only).
+fn open_memory_copy() -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags_and_vfs(
+        "ros-backup-copy",
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        c"memdb",
+    )?;
+    conn.pragma_update(None, "cache_size", MEMORY_COPY_CACHE_PAGES)?;
+    Ok(conn)
+}
+
+/// The in-memory copy's page cache, in pages. Every page the backup writes
+/// goes on into the `memdb` buffer, so a large cache would only hold a second
+/// copy of the database in freshly allocated memory; a small one is reused
+/// (about a tenth less CPU for a whole backup, benches/README.md, "Backup").
+const MEMORY_COPY_CACHE_PAGES: i64 = 16;
+
+/// Offsets 18 and 19 of a database header: the file format write and read
+/// versions, 1 for a rollback-journal database and 2 for WAL (SQLite's
+/// file format, section 1.3.3).
+const FORMAT_VERSIONS: std::ops::Range<usize> = 18..20;
+
+/// Writes the in-memory copy to the new file `to` and hashes it as it goes.
+/// The backup API copied the source's header, which claims WAL mode; the
+/// file written claims rollback-journal mode instead, which is all SQLite
+/// itself changes in the header when it leaves WAL mode (the in-memory
+/// copy's own commit already wrote a valid change counter and page count).
+fn write_memory_copy(copy: &mut Connection, to: &Path) -> Result<(u64, String), BackupError> {
+    let data = copy.serialize(MAIN_DB).map_err(sql_write(to))?;
+    // Only the memdb's own buffer is taken: the copying form of
+    // `sqlite3_serialize` would zero-fill a page it cannot read.
+    let Data::Shared(bytes) = data else {
+        return Err(BackupError::Write {
+            path: to.to_path_buf(),
+            source: std::io::Error::other("the copy in memory is not a memdb database"),
+        });
+    };
+    let bytes: &[u8] = &bytes;
+    if bytes.len() < 100 || !bytes.starts_with(b"SQLite format 3\0") {
+        return Err(BackupError::Write {
+            path: to.to_path_buf(),
+            source: std::io::Error::other("the copy in memory has no database header"),
+        });
+    }
+    let mut head = [0u8; 100];
+    head.copy_from_slice(&bytes[..100]);
+    head[FORMAT_VERSIONS].fill(1);
+    let mut file = create_file(to)?;
+    let mut hasher = Sha256::new();
+    for part in [&head[..], &bytes[100..]] {
+        hasher.update(part);
+        file.write_all(part).map_err(BackupError::write(to))?;
+    }
+    start_writeback(&file);
+    Ok((bytes.len() as u64, hex::encode(hasher.finalize())))
+}
+
+/// A connection that only reads `path`. It is opened read-write when it can
+/// be, with `query_only` on, because a read-only connection to a WAL database
+/// leaves `-wal` and `-shm` files behind, while a read-write one that closes
+/// last removes them again: a stopped root is left byte for byte as it was.
+/// Without write permission it falls back to read-only.
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .or_else(|_| {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    })?;
+    conn.pragma_update(None, "query_only", true)?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+
+    /// Both paths: through memory, and streaming (a cap below any size).
+    const CAPS: [u64; 2] = [MEMORY_COPY_CAP, 0];
+
+    /// A WAL database whose newest commits are still in its `-wal` file (a
+    /// server's connection stays open, checkpoints off): the state a live
+    /// backup finds. `counter.n` always equals the rows of `t`.
+    fn live_db(dir: &Path) -> (std::path::PathBuf, Connection) {
+        let path = dir.join("live.sqlite3");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+             CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB);
+             CREATE TABLE counter (n INTEGER); INSERT INTO counter VALUES (0);",
+        )
+        .unwrap();
+        for _ in 0..100 {
+            write_one(&conn);
+        }
+        (path, conn)
+    }
+
+    fn write_one(conn: &Connection) {
+        conn.execute_batch(
+            "BEGIN; INSERT INTO t (v) VALUES (randomblob(3000));
+             UPDATE counter SET n = n + 1; COMMIT;",
+        )
+        .unwrap();
+    }
+
+    /// (counter, rows) as `conn` sees them.
+    fn counts(conn: &Connection) -> Result<(i64, i64), Problem> {
+        conn.query_row(
+            "SELECT (SELECT n FROM counter), (SELECT count(*) FROM t)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|e| Problem::Facts(e.to_string()))
+    }
+
+    fn dump(conn: &Connection) -> Vec<(i64, Vec<u8>)> {
+        let mut stmt = conn.prepare("SELECT id, v FROM t ORDER BY id").unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
+    /// Checks the copy at `path` is a standalone rollback-journal database
+    /// whose manifest facts (`copied`) are its own; returns its counts.
+    fn check_copy(path: &Path, copied: &Copied<(i64, i64)>) -> (i64, i64) {
+        let bytes = std::fs::read(path).unwrap();
+        assert_eq!(bytes.len() as u64, copied.size);
+        assert_eq!(
+            hash_file(path).unwrap(),
+            (copied.size, copied.sha256.clone())
+        );
+        assert_eq!(bytes[18..20], [1, 1], "the header claims rollback mode");
+        assert_eq!(bytes[24..28], bytes[92..96], "change counter is valid-for");
+        let page_size = u64::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+        let pages = u64::from(u32::from_be_bytes(bytes[28..32].try_into().unwrap()));
+        assert_eq!(pages * page_size, copied.size, "the header's page count");
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "delete");
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        let found = counts(&conn).unwrap();
+        assert_eq!(found, copied.facts, "the facts are the copy's");
+        assert_eq!(found.0, found.1, "one commit's state");
+        drop(conn);
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let side = format!("{}{suffix}", path.display());
+            assert!(!Path::new(&side).exists(), "{side} left behind");
+        }
+        found
+    }
+
+    fn file_bytes(path: &Path) -> Vec<u8> {
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn both_paths_copy_the_committed_state_into_a_standalone_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (source, writer) = live_db(dir.path());
+        let wal = dir.path().join("live.sqlite3-wal");
+        assert!(
+            std::fs::metadata(&wal).unwrap().len() > 0,
+            "commits in the WAL"
+        );
+        let before = (file_bytes(&source), file_bytes(&wal));
+        let mut copies = Vec::new();
+        for cap in CAPS {
+            let to = dir.path().join(format!("copy-{cap}/db.sqlite3"));
+            let copied = copy_database(&source, &to, cap, counts).unwrap();
+            assert_eq!(check_copy(&to, &copied), (100, 100));
+            let conn = Connection::open(&to).unwrap();
+            copies.push(dump(&conn));
+        }
+        assert_eq!(copies[0], dump(&writer));
+        assert_eq!(copies[0], copies[1]);
+        assert_eq!(
+            (file_bytes(&source), file_bytes(&wal)),
+            before,
+            "source untouched"
+        );
+    }
+
+    #[test]
+    fn a_copy_taken_while_a_writer_commits_is_one_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let (source, writer) = live_db(dir.path());
+        /// Stops the writer however the test ends (a failed assertion too).
+        struct Stop<'a>(&'a AtomicBool);
+        impl Drop for Stop<'_> {
+            fn drop(&mut self) {
+                self.0.store(true, Ordering::SeqCst);
+            }
+        }
+        let flag = &AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let stop = Stop(flag);
+            let writer = scope.spawn(move || {
+                while !flag.load(Ordering::SeqCst) {
+                    write_one(&writer);
+                }
+            });
+            let reader = open_reader(&source).unwrap();
+            let mut seen = vec![0];
+            for i in 0..20 {
+                // The writer has committed since the last copy: every copy
+                // is of a database being written.
+                while counts(&reader).unwrap().0 <= seen[seen.len() - 1] {
+                    std::thread::yield_now();
+                }
+                let cap = CAPS[i % 2];
+                let to = dir.path().join(format!("copy-{i}.sqlite3"));
+                let copied = copy_database(&source, &to, cap, counts).unwrap();
+                seen.push(check_copy(&to, &copied).0);
+            }
+            drop(stop);
+            writer.join().unwrap();
+            assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+        });
+    }
+
+    #[test]
+    fn a_database_above_the_cap_streams_and_one_below_goes_through_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let (source, _writer) = live_db(dir.path());
+        let size = {
+            let conn = open_reader(&source).unwrap();
+            conn.query_row(
+                "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap() as u64
+        };
+        for (cap, in_memory) in [(size - 1, false), (size, true)] {
+            let to = dir.path().join(format!("{in_memory}.sqlite3"));
+            let copied = copy_database(&source, &to, cap, counts).unwrap();
+            assert_eq!(copied.in_memory, in_memory, "cap {cap}, size {size}");
+            assert_eq!(copied.size, size);
+            check_copy(&to, &copied);
+        }
+    }
+}
