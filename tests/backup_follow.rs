@@ -1,7 +1,8 @@
 //! `ros backup --follow`: under a steady write load TARGET keeps up with the
 //! server's history, survives a `kill -9` and a restart on the same TARGET,
-//! verifies at any moment it is read, and restores into a server whose
-//! Realms hold exactly what the writers wrote.
+//! verifies at any moment it is read, drops a Realm deleted on the server,
+//! and restores into a server whose Realms hold exactly what the writers
+//! wrote.
 
 use crate::support;
 
@@ -118,15 +119,50 @@ fn follow_keeps_up_with_a_write_load_survives_a_crash_and_restores() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert!(manifest(&target)["realms"].as_array().unwrap().len() >= WRITERS as usize);
+
+    // A Realm deleted on the server leaves TARGET too: it mirrors the server.
+    let gone = path(WRITERS - 1);
+    let gone_file = ros::realm::realm_file(&target, &RealmId::parse(&gone, None).unwrap());
+    assert!(gone_file.exists(), "{}", gone_file.display());
+    let deleted = support::run(support::ros().args([
+        "realm",
+        "--url",
+        &format!("http://{}", server.serving.listening.http),
+        "--token",
+        &server.admin_token,
+        "delete",
+        &gone,
+        "--yes",
+    ]));
+    assert!(
+        deleted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&deleted.stderr)
+    );
+    let listed = |target: &Path| {
+        manifest(target)["realms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["realm"] == gone.as_str())
+    };
+    wait_for("TARGET to drop the deleted Realm", || !listed(&target));
+    assert!(!gone_file.exists(), "{}", gone_file.display());
+    let out = verify(&target);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(manifest(&target)["realms"].as_array().unwrap().len() >= WRITERS as usize);
 
     assert!(server.serving.stop().success());
     let root = tmp.path().join("restored/data");
     let (serving, url, token) = restore_and_serve(&target, &root, &server.site);
     rt.block_on(async {
-        for writer in &clients {
+        for writer in clients.iter().filter(|c| c.path() != gone) {
             let mut fresh = RealmClient::new(writer.path());
             sync(&url, &token, &mut fresh)
                 .await

@@ -926,10 +926,15 @@ pub fn follow_round(format: Format, round: &ros::backup::Round) {
     if format == Format::Json {
         return json_line(round);
     }
-    if round.changed_realms > 0 || round.new_realms > 0 {
+    if round.changed_realms > 0 || round.new_realms > 0 || round.deleted_realms > 0 {
         print(&format!(
-            "{}: {} Realms updated ({} changesets), {} new, behind by {} ms",
-            round.at, round.changed_realms, round.changesets, round.new_realms, round.lag_ms
+            "{}: {} Realms updated ({} changesets), {} new, {} deleted, behind by {} ms",
+            round.at,
+            round.changed_realms,
+            round.changesets,
+            round.new_realms,
+            round.deleted_realms,
+            round.lag_ms
         ));
     }
 }

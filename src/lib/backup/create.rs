@@ -131,10 +131,36 @@ pub(super) fn check_source(root: &Path) -> Result<(), BackupError> {
 }
 
 /// One file copied into a backup, with what the manifest says of it.
+#[derive(Debug)]
 pub(super) struct Copied {
     pub entry: FileEntry,
     pub realm: Option<RealmEntry>,
     pub admin: Option<AdminEntry>,
+}
+
+/// [`copy_one`], except that a Realm deleted on the running server (`ros
+/// realm delete`) after the walk found it is left out, as if it had been
+/// deleted just before the backup: `None`, and no partial copy left behind.
+pub(super) fn copy_unless_deleted(
+    from: &Path,
+    target: &Path,
+    rel: &Path,
+    kind: FileKind,
+    memory_cap: u64,
+) -> Result<Option<Copied>, BackupError> {
+    match copy_one(from, target, rel, kind, memory_cap) {
+        Ok(copied) => Ok(Some(copied)),
+        Err(_) if kind == FileKind::Realm && !from.exists() => {
+            let to = target.join(rel);
+            match std::fs::remove_file(&to) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(BackupError::write(&to)(e)),
+            }
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Copies `from` (of the given kind) to the backup path `rel` under `target`.
@@ -253,7 +279,9 @@ pub fn backup(
     };
     let copied = parallel(&plan, copy_threads(), &|(from, rel, kind)| {
         let cap = options.memory_copy_cap.unwrap_or(MEMORY_COPY_CAP);
-        let copied = copy_one(from, target, rel, *kind, cap)?;
+        let Some(copied) = copy_unless_deleted(from, target, rel, *kind, cap)? else {
+            return Ok(None);
+        };
         progress.file_done(
             &copied.entry.path,
             copied.entry.size,
@@ -262,9 +290,9 @@ pub fn backup(
         if let Some(pause) = options.pause_after_file {
             std::thread::sleep(pause);
         }
-        Ok(copied)
+        Ok(Some(copied))
     })?;
-    for copied in copied {
+    for copied in copied.into_iter().flatten() {
         manifest.files.push(copied.entry);
         manifest.realms.extend(copied.realm);
         if copied.admin.is_some() {
@@ -274,4 +302,27 @@ pub fn backup(
     sync_fs(target)?;
     write_atomic(target, MANIFEST_FILE, &manifest.to_json())?;
     Ok(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Realm gone by the time its copy starts is left out; any other file
+    /// that cannot be read is still an error naming it.
+    #[test]
+    fn a_realm_deleted_after_the_walk_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("backup");
+        let rel = Path::new("realms/path/gone/realm.sqlite3");
+        let from = dir.path().join("source").join(rel);
+        let skipped = copy_unless_deleted(&from, &target, rel, FileKind::Realm, 1 << 20);
+        assert!(matches!(skipped, Ok(None)), "{skipped:?}");
+        assert!(!target.join(rel).exists());
+        let admin = Path::new("admin.sqlite3");
+        let missing = dir.path().join("source").join(admin);
+        let failed = copy_unless_deleted(&missing, &target, admin, FileKind::Admin, 1 << 20);
+        let message = failed.expect_err("an admin store that is gone").to_string();
+        assert!(message.contains("admin.sqlite3"), "{message}");
+    }
 }

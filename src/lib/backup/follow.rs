@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
-use super::create::{check_source, copy_one, now_ms, user_version};
+use super::create::{check_source, copy_unless_deleted, now_ms, user_version};
 use super::error::{BackupError, Problem};
 use super::files::{hash_file, walk, write_atomic};
 use super::manifest::{relative, FileKind, Manifest, MANIFEST_FILE};
@@ -47,6 +47,9 @@ pub struct Round {
     pub at: String,
     pub changed_realms: u64,
     pub new_realms: u64,
+    /// Realms deleted on the server since the last round, removed from TARGET
+    /// too (it mirrors SOURCE as it is).
+    pub deleted_realms: u64,
     /// History entries copied.
     pub changesets: u64,
     pub admin_copied: bool,
@@ -174,6 +177,7 @@ fn run_round(
         at: crate::admin::json::rfc3339(UNIX_EPOCH + Duration::from_millis(started_ms)),
         changed_realms: 0,
         new_realms: 0,
+        deleted_realms: 0,
         changesets: 0,
         admin_copied: false,
         lag_ms: 0,
@@ -189,25 +193,38 @@ fn run_round(
             .next()
             .is_some_and(|c| c.as_os_str() == "keys")
     })?;
+    let mut seen = std::collections::HashSet::new();
     for f in found {
         let path = super::manifest::manifest_path(&f.rel);
+        seen.insert(path.clone());
         let from = root.join(&f.rel);
         let is_realm =
             f.rel.starts_with("realms") && f.rel.file_name().is_some_and(|n| n == REALM_FILE_NAME);
         let is_admin = f.rel == Path::new(ADMIN_DB_FILE);
         match listed.get(&path) {
             None if is_realm => {
-                let copied = copy_one(&from, target, &f.rel, FileKind::Realm, MEMORY_COPY_CAP)?;
+                let copied =
+                    copy_unless_deleted(&from, target, &f.rel, FileKind::Realm, MEMORY_COPY_CAP)?;
+                // Deleted since the walk: the next round finds it gone.
+                let Some(copied) = copied else { continue };
                 manifest.files.push(copied.entry);
                 manifest.realms.extend(copied.realm);
                 round.new_realms += 1;
             }
             Some(&i) if is_realm => {
                 let to = target.join(&f.rel);
-                if let Some(copied) = update_realm(&from, &to)? {
-                    refresh_entry(manifest, i, &to)?;
-                    round.changed_realms += 1;
-                    round.changesets += copied;
+                match update_realm(&from, &to) {
+                    Ok(Some(copied)) => {
+                        refresh_entry(manifest, i, &to)?;
+                        round.changed_realms += 1;
+                        round.changesets += copied;
+                    }
+                    Ok(None) => {}
+                    // Deleted since the walk: removed from TARGET below.
+                    Err(_) if !from.exists() => {
+                        seen.remove(&path);
+                    }
+                    Err(e) => return Err(e),
                 }
             }
             Some(&i) if is_admin => {
@@ -232,13 +249,54 @@ fn run_round(
             std::thread::sleep(pause);
         }
     }
-    if round.changed_realms + round.new_realms > 0 || round.admin_copied {
+    // A source that lost its admin store is not a server that deleted its
+    // Realms (an unmounted disk, a wrong path): remove nothing then.
+    if !seen.contains(&super::manifest::manifest_path(Path::new(ADMIN_DB_FILE))) {
+        return Err(BackupError::Source {
+            path: root.to_path_buf(),
+            reason: format!("{ADMIN_DB_FILE} is gone: this no longer looks like the data root; TARGET is left as it was"),
+        });
+    }
+    round.deleted_realms = drop_deleted(target, manifest, &seen)?;
+    if round.changed_realms + round.new_realms + round.deleted_realms > 0 || round.admin_copied {
         manifest.created_ms = started_ms;
         manifest.created = round.at.clone();
         super::files::sync_fs(target)?;
         write_atomic(target, MANIFEST_FILE, &manifest.to_json())?;
     }
     Ok(round)
+}
+
+/// Removes from TARGET and its manifest every Realm the source no longer has
+/// (not in `seen`); returns how many. The manifest written after the round
+/// is what makes the removal count: until then a restore finds the old
+/// manifest, which `repair` reconciles after a crash.
+fn drop_deleted(
+    target: &Path,
+    manifest: &mut Manifest,
+    seen: &std::collections::HashSet<String>,
+) -> Result<u64, BackupError> {
+    let gone: Vec<String> = manifest
+        .realms
+        .iter()
+        .filter(|r| !seen.contains(&r.file))
+        .map(|r| r.file.clone())
+        .collect();
+    for file in &gone {
+        let path = target.join(file);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(BackupError::write(&path)(e)),
+        }
+        if let Some(dir) = path.parent() {
+            // Empty now, unless a Realm below it is still there.
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+    manifest.files.retain(|f| !gone.contains(&f.path));
+    manifest.realms.retain(|r| !gone.contains(&r.file));
+    Ok(gone.len() as u64)
 }
 
 /// Re-reads the size, digest and Realm facts of manifest file `i` at `path`.
