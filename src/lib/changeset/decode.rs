@@ -50,6 +50,9 @@ fn records(input: &[u8], limits: Limits) -> Result<Changeset, Fail> {
         }
         instructions.push(instruction(&mut r, kind)?);
     }
+    // Changesets off the wire are kept (the history, a merge's inputs): no
+    // spare capacity, so many small ones pack densely in memory.
+    instructions.shrink_to_fit();
     Ok(Changeset {
         instructions,
         strings: r.strings,
