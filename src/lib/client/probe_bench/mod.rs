@@ -23,7 +23,7 @@ mod workload;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
@@ -205,7 +205,9 @@ struct RealmShared {
 }
 
 struct Shared {
-    sent_at: Mutex<HashMap<(u64, u64), Instant>>,
+    /// When each changeset left its writer; read by every session at each
+    /// DOWNLOAD (a read lock: readers do not wait for each other).
+    sent_at: RwLock<HashMap<(u64, u64), Instant>>,
     realms: Vec<RealmShared>,
     errors: Mutex<BTreeMap<String, u64>>,
     progress: Arc<Progress>,
@@ -231,7 +233,6 @@ struct Plan {
     stop_at: Option<Instant>,
     timeout: Duration,
     base_ts: u64,
-    readers: Readers,
 }
 
 fn random_suffix() -> String {
@@ -307,7 +308,6 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
         stop_at: None,
         timeout: options.target.timeout,
         base_ts: origin_timestamp_now().get() + 60_000,
-        readers: options.readers,
     };
     let mut live = Vec::new();
     let mut offline_clients = Vec::new();
@@ -330,7 +330,7 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
         }
     }
     let shared = Arc::new(Shared {
-        sent_at: Mutex::new(HashMap::new()),
+        sent_at: RwLock::new(HashMap::new()),
         realms: (0..realms.len())
             .map(|r| RealmShared {
                 sessions: roles.iter().filter(|role| role.realm == r).count(),
@@ -370,6 +370,13 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
         if let (Some(interval), true) = (interval, role.writes) {
             plan.first_send = start + interval.mul_f64(nth_writer as f64 / writers.max(1) as f64);
             nth_writer += 1;
+        }
+        if !role.writes && options.readers == Readers::Parse {
+            // Nothing of the client is needed past BIND: the task stays small.
+            drop(client);
+            let task = session::run_parse_reader(shared.clone(), role, wire, plan);
+            tasks.push(tokio::spawn(task));
+            continue;
         }
         let task = session::run_live(shared.clone(), role, wire, client, plan);
         tasks.push(tokio::spawn(task));

@@ -22,7 +22,7 @@ use super::super::sync::{
     ConnectError, Endpoint, Incoming, RealmClient, Received, SyncError, Wire, WireError,
 };
 use super::workload::{changeset, primary_key, schema};
-use super::{BenchFailure, Plan, Readers, Shared};
+use super::{BenchFailure, Plan, Shared};
 
 /// Where a session belongs and whether it writes.
 #[derive(Debug, Clone, Copy)]
@@ -294,7 +294,7 @@ pub(super) async fn run_live(
                     break;
                 }
             };
-            if let Ok(mut map) = shared.sent_at.lock() {
+            if let Ok(mut map) = shared.sent_at.write() {
                 map.insert((ident, stamp.get()), Instant::now());
             }
             realm_state.sent.fetch_add(1, Ordering::SeqCst);
@@ -350,7 +350,7 @@ pub(super) async fn run_live(
         };
         let mut starts = Vec::new();
         if let ServerMessage::Download(d) = &message {
-            if let Ok(map) = shared.sent_at.lock() {
+            if let Ok(map) = shared.sent_at.read() {
                 for entry in &d.changesets {
                     let key = (entry.origin_file_ident.get(), entry.origin_timestamp.get());
                     if let Some(at) = map.get(&key) {
@@ -359,17 +359,7 @@ pub(super) async fn run_live(
                 }
             }
         }
-        // A parse-only reader stops at the decoded message; anything but a
-        // DOWNLOAD (an ERROR, say) still goes through the client.
-        let parse_only = !role.writes
-            && plan.readers == Readers::Parse
-            && matches!(message, ServerMessage::Download(_));
-        let handled = if parse_only {
-            Ok(())
-        } else {
-            client.handle(message).map(drop)
-        };
-        if let Err(e) = handled {
+        if let Err(e) = client.handle(message) {
             shared.error(error_key(&e));
             break;
         }
@@ -398,6 +388,72 @@ pub(super) async fn run_live(
     }
     out.finished = Some(Instant::now());
     let _ = client.unbind(&mut wire).await;
+    out
+}
+
+/// A reader of `--readers parse`: it decodes each DOWNLOAD (the wire does)
+/// and notes which changesets arrived, nothing more, so a sample ends when
+/// the DOWNLOAD is read. Lean on purpose: a thousand of these share the
+/// bench's cores with the server, as `benches/sync.rs`'s fan-out readers do.
+pub(super) async fn run_parse_reader(
+    shared: Arc<Shared>,
+    role: Role,
+    mut wire: Wire,
+    plan: Plan,
+) -> SessionResult {
+    let mut out = SessionResult::default();
+    let realm_state = &shared.realms[role.realm];
+    realm_state.senders_done.fetch_add(1, Ordering::SeqCst);
+    let poll = Duration::from_millis(50);
+    let mut drain_until = None;
+    loop {
+        let all_sent = realm_state.senders_done.load(Ordering::SeqCst) == realm_state.sessions;
+        if all_sent && out.received >= realm_state.sent.load(Ordering::SeqCst) {
+            break;
+        }
+        let now = Instant::now();
+        if all_sent && *drain_until.get_or_insert(now + plan.timeout) <= now {
+            shared.error("timeout".into());
+            break;
+        }
+        let download = match wire.recv_timeout(poll).await {
+            Err(WireError::Timeout(_)) => continue,
+            Err(e) => {
+                shared.error(error_key(&SyncError::Wire(e)));
+                break;
+            }
+            Ok(Incoming::Closed { code, .. }) => {
+                shared.error(format!("closed {code}"));
+                break;
+            }
+            Ok(Incoming::Message(ServerMessage::Download(d))) => d,
+            Ok(Incoming::Message(ServerMessage::Error(e))) => {
+                shared.error(e.code.number().to_string());
+                break;
+            }
+            Ok(Incoming::Message(ServerMessage::JsonError(e))) => {
+                shared.error(e.code.number().to_string());
+                break;
+            }
+            Ok(Incoming::Message(_)) => continue,
+        };
+        let arrived = Instant::now();
+        let Ok(map) = shared.sent_at.read() else {
+            continue;
+        };
+        let mut found = 0;
+        for entry in &download.changesets {
+            let key = (entry.origin_file_ident.get(), entry.origin_timestamp.get());
+            if let Some(at) = map.get(&key) {
+                super::record_latency(&mut out.latencies, arrived.saturating_duration_since(*at));
+                found += 1;
+            }
+        }
+        drop(map);
+        out.received += found;
+        shared.progress.received.fetch_add(found, Ordering::Relaxed);
+    }
+    out.finished = Some(Instant::now());
     out
 }
 
