@@ -280,6 +280,8 @@ fn chosen(var: &str) -> Option<Vec<String>> {
 }
 
 fn main() {
+    // The allocator settings `ros serve` runs with (benches/README.md, "Merge").
+    ros::server::keep_freed_memory();
     let shapes = chosen("BENCH_MERGE_SHAPES");
     let sizes = chosen("BENCH_MERGE_N");
     let once = std::env::var_os("BENCH_MERGE_ONCE").is_some();

@@ -10,9 +10,11 @@
 mod activity;
 mod fd_limit;
 mod listener;
+mod memory;
 mod signals;
 
 pub use fd_limit::{raise_open_files_limit, OpenFiles};
+pub use memory::keep_freed_memory;
 pub use signals::shutdown_on_signal;
 
 use std::future::Future;
@@ -169,6 +171,7 @@ impl Server {
         }
 
         log_capacity(&config);
+        keep_freed_memory();
 
         let net = &config.network;
         let sync = bind("network.sync", net.sync.socket_addr()).await?;
