@@ -241,6 +241,30 @@ pub(super) async fn run_offline(
     out
 }
 
+/// What waiting on a session's wire gave.
+enum Waited {
+    Message(ServerMessage),
+    /// Nothing within the wait.
+    Nothing,
+    /// The connection failed or closed (already counted among the errors).
+    End,
+}
+
+async fn wait_message(wire: &mut Wire, wait: Duration, shared: &Shared) -> Waited {
+    match wire.recv_timeout(wait).await {
+        Err(WireError::Timeout(_)) => Waited::Nothing,
+        Err(e) => {
+            shared.error(error_key(&SyncError::Wire(e)));
+            Waited::End
+        }
+        Ok(Incoming::Closed { code, .. }) => {
+            shared.error(format!("closed {code}"));
+            Waited::End
+        }
+        Ok(Incoming::Message(m)) => Waited::Message(m),
+    }
+}
+
 /// Changesets a writer committed (its table's creation is not counted).
 fn plan_count(client: &RealmClient) -> u64 {
     client
@@ -336,18 +360,12 @@ pub(super) async fn run_live(
         } else {
             poll
         };
-        let message = match wire.recv_timeout(wait.max(Duration::from_millis(1))).await {
-            Err(WireError::Timeout(_)) => continue,
-            Err(e) => {
-                shared.error(error_key(&SyncError::Wire(e)));
-                break;
-            }
-            Ok(Incoming::Closed { code, .. }) => {
-                shared.error(format!("closed {code}"));
-                break;
-            }
-            Ok(Incoming::Message(m)) => m,
-        };
+        let message =
+            match wait_message(&mut wire, wait.max(Duration::from_millis(1)), &shared).await {
+                Waited::Nothing => continue,
+                Waited::End => break,
+                Waited::Message(m) => m,
+            };
         let mut starts = Vec::new();
         if let ServerMessage::Download(d) = &message {
             if let Ok(map) = shared.sent_at.read() {
@@ -416,26 +434,19 @@ pub(super) async fn run_parse_reader(
             shared.error("timeout".into());
             break;
         }
-        let download = match wire.recv_timeout(poll).await {
-            Err(WireError::Timeout(_)) => continue,
-            Err(e) => {
-                shared.error(error_key(&SyncError::Wire(e)));
-                break;
-            }
-            Ok(Incoming::Closed { code, .. }) => {
-                shared.error(format!("closed {code}"));
-                break;
-            }
-            Ok(Incoming::Message(ServerMessage::Download(d))) => d,
-            Ok(Incoming::Message(ServerMessage::Error(e))) => {
+        let download = match wait_message(&mut wire, poll, &shared).await {
+            Waited::Nothing => continue,
+            Waited::End => break,
+            Waited::Message(ServerMessage::Download(d)) => d,
+            Waited::Message(ServerMessage::Error(e)) => {
                 shared.error(e.code.number().to_string());
                 break;
             }
-            Ok(Incoming::Message(ServerMessage::JsonError(e))) => {
+            Waited::Message(ServerMessage::JsonError(e)) => {
                 shared.error(e.code.number().to_string());
                 break;
             }
-            Ok(Incoming::Message(_)) => continue,
+            Waited::Message(_) => continue,
         };
         let arrived = Instant::now();
         let Ok(map) = shared.sent_at.read() else {
