@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ros::changeset::Changeset;
 use ros::client::sync::{Endpoint, HistoryEntry, RealmClient, Wire};
 use ros::objects::final_state;
 use ros::protocol::SessionIdent;
@@ -54,13 +53,7 @@ async fn upload_until_killed(
         return (client, 0);
     }
     for i in 0.. {
-        let pk = (n * 1_000_000 + i) as i64;
-        client
-            .commit(Changeset::new(vec![
-                workload::create(pk),
-                workload::add(pk, 1),
-            ]))
-            .unwrap();
+        client.commit(workload::writer_transaction(n, i)).unwrap();
         if client.sync_until_idle(&mut w).await.is_err() {
             break;
         }

@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ros::changeset::Changeset;
 use ros::client::sync::{Endpoint, RealmClient, SyncError, Wire};
 use ros::protocol::SessionIdent;
 
@@ -36,13 +35,7 @@ pub async fn write_until_stopped(
         if stop.load(Ordering::SeqCst) {
             break;
         }
-        let pk = (n * 1_000_000 + i) as i64;
-        client
-            .commit(Changeset::new(vec![
-                workload::create(pk),
-                workload::add(pk, 1),
-            ]))
-            .unwrap();
+        client.commit(workload::writer_transaction(n, i)).unwrap();
         client.sync_until_idle(&mut w).await.expect("sync");
         let ident = client.file_ident().unwrap().ident.get();
         let version = client.upload_progress().client_version.get();

@@ -108,6 +108,13 @@ pub fn erase_tag(pk: i64, index: u32, prior_size: u32) -> Instruction {
     })
 }
 
+/// Writer `n`'s `i`-th transaction in the live-load tests: a new object
+/// (primary keys of different writers never meet) and an addition to it.
+pub fn writer_transaction(n: u64, i: u64) -> Changeset {
+    let pk = (n * 1_000_000 + i) as i64;
+    Changeset::new(vec![create(pk), add(pk, 1)])
+}
+
 pub fn erase(pk: i64) -> Instruction {
     Instruction::EraseObject(EraseObject {
         table: name(TABLE),
