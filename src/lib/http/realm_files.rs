@@ -10,7 +10,6 @@ use axum::Json;
 use super::api::{ApiState, RequestCaller};
 use super::problem::{Problem, RealmProblem};
 use crate::auth::Caller;
-use crate::realm_id::RealmId;
 use crate::sync::{DeleteRealmError, DeleteRefused, RealmDeleted};
 
 impl From<DeleteRealmError> for Problem {
@@ -49,9 +48,7 @@ impl From<DeleteRealmError> for Problem {
 
 async fn delete(state: &ApiState, caller: &Caller, realm: &str) -> Result<RealmDeleted, Problem> {
     caller.require_admin().map_err(Problem::from)?;
-    let identity = caller.user_id().map(|id| id.to_string());
-    let id = RealmId::parse(realm, identity.as_deref())
-        .map_err(|e| Problem::invalid("realm", e.to_string()))?;
+    let id = super::sharing_api::realm_param(caller, realm)?;
     let deleted = state.api().sync.delete_realm(id).await?;
     tracing::info!(realm = %deleted.realm, store = deleted.store, record = deleted.record, "Realm deleted");
     Ok(deleted)

@@ -37,7 +37,7 @@ fn subject(caller: &Caller) -> Result<Subject, Problem> {
 }
 
 /// A Realm named in a request; `~` is the caller's user id, as in `POST /auth`.
-fn realm_param(caller: &Caller, text: &str) -> Result<RealmId, Problem> {
+pub(super) fn realm_param(caller: &Caller, text: &str) -> Result<RealmId, Problem> {
     let identity = caller.user_id().map(|id| id.to_string());
     RealmId::parse(text, identity.as_deref()).map_err(|e| Problem::invalid("realm", e.to_string()))
 }

@@ -1,7 +1,6 @@
 //! `ros restore BACKUP ROOT`: put a verified backup in place of a data root,
 //! atomically, while no server holds it (docs/backup.md, "Restore").
 
-use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -11,6 +10,7 @@ use ros::backup::{BackupError, RestoreOptions};
 
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Format};
+use crate::shared::confirm::confirm;
 use crate::shared::flags;
 
 #[derive(Debug, Args)]
@@ -45,23 +45,10 @@ pub fn exec(args: RestoreArgs) -> CliResult {
     let verified = verified.map_err(|e| {
         CliError::failed(e).hint("the backup is refused as a whole: nothing was restored")
     })?;
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(CliError::usage(anyhow!(
-                "not replacing {} without a confirmation, and there is no terminal to ask on",
-                args.root.display()
-            ))
-            .hint("pass --yes to restore without asking"));
-        }
-        let question = output::restore_question(&args.root, &verified.manifest);
-        let yes = dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
-            .map_err(CliError::failed)?;
-        if !yes {
-            return Err(CliError::failed(anyhow!("nothing restored")));
-        }
+    let question = output::restore_question(&args.root, &verified.manifest);
+    let what = format!("replace {}", args.root.display());
+    if !confirm(&what, &question, args.yes)? {
+        return Err(CliError::failed(anyhow!("nothing restored")));
     }
     let started = Instant::now();
     let options = RestoreOptions {
