@@ -553,7 +553,8 @@ async fn steps(options: &ProbeOptions, run: &mut Run) -> Result<(), Failure> {
         let roundtrip = write_roundtrip(options).await;
         // Whether or not the round trip worked, what it wrote goes.
         if let Some(base) = &options.cleanup {
-            run.report.cleanup = Some(delete_realm(options, base, &options.realm).await);
+            run.report.cleanup =
+                Some(delete_realms(options, base, std::slice::from_ref(&options.realm)).await);
         }
         let (duration, detail) = roundtrip?;
         run.step("roundtrip", duration, Some(detail));
@@ -561,31 +562,40 @@ async fn steps(options: &ProbeOptions, run: &mut Run) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Deletes a Realm a probe wrote (`DELETE /api/admin/v1/realms/{realm}`,
-/// admins only): `deleted`, or why it was kept. Never a failure of the probe:
-/// a server that syncs is healthy even if this token may not delete Realms.
-pub(crate) async fn delete_realm(options: &ProbeOptions, base: &str, realm: &str) -> String {
-    let mut url = match reqwest::Url::parse(base) {
-        Ok(url) => url,
-        Err(e) => return format!("kept: {base:?} is not a URL: {e}"),
-    };
-    match url.path_segments_mut() {
-        Ok(mut path) => {
-            path.pop_if_empty()
-                .extend(["api", "admin", "v1", "realms", realm]);
+/// Deletes the Realms a probe wrote (`DELETE /api/admin/v1/realms/{realm}`,
+/// admins only): `deleted`, or why one was kept. Never a failure of the
+/// probe: a server that syncs is healthy even if this token may not delete
+/// Realms.
+pub(crate) async fn delete_realms(options: &ProbeOptions, base: &str, realms: &[String]) -> String {
+    let mut urls = Vec::new();
+    for realm in realms {
+        let mut url = match reqwest::Url::parse(base) {
+            Ok(url) => url,
+            Err(e) => return format!("kept: {base:?} is not a URL: {e}"),
+        };
+        match url.path_segments_mut() {
+            Ok(mut path) => {
+                path.pop_if_empty()
+                    .extend(["api", "admin", "v1", "realms", realm]);
+            }
+            Err(()) => return format!("kept: {base:?} cannot have a path"),
         }
-        Err(()) => return format!("kept: {base:?} cannot have a path"),
+        urls.push(url);
     }
     let (tls, timeout) = (options.tls.clone(), options.timeout);
     let token = options.token.clone().unwrap_or_default();
+    // One client for all of them; the first refusal stops the rest.
     let sent = tokio::task::spawn_blocking(move || {
         let client = http_client(&tls, timeout)?;
-        let text = url.to_string();
-        send_json(client.delete(url).bearer_auth(token), &text)
+        for url in urls {
+            let text = url.to_string();
+            send_json(client.delete(url).bearer_auth(&token), &text)?;
+        }
+        Ok(())
     })
     .await;
     match sent {
-        Ok(Ok(_)) => "deleted".into(),
+        Ok(Ok(())) => "deleted".into(),
         Ok(Err(LoginError::Refused { status: 404, .. })) => {
             format!("kept: {base} answers 404 (no admin API there, or the Realm is gone)")
         }

@@ -404,20 +404,9 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
         &shared,
     );
     if let Some(base) = &options.target.cleanup {
-        report.cleanup = Some(delete_realms(options, base, &realms).await);
+        report.cleanup = Some(super::probe::delete_realms(&options.target, base, &realms).await);
     }
     Ok(report)
-}
-
-/// Deletes the bench's scratch Realms: `deleted`, or the first reason one was kept.
-async fn delete_realms(options: &BenchOptions, base: &str, realms: &[String]) -> String {
-    for realm in realms {
-        let outcome = super::probe::delete_realm(&options.target, base, realm).await;
-        if outcome != "deleted" {
-            return outcome;
-        }
-    }
-    "deleted".into()
 }
 
 /// One connection's live sessions, each bound and past its first sync.
