@@ -4,7 +4,7 @@
 
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
@@ -98,11 +98,43 @@ const CHUNK: usize = 1 << 20;
 /// size and SHA-256. Read errors name `from`, write errors name `to`. Not
 /// yet durable: [`sync_fs`] makes every copy durable at once.
 pub(super) fn copy_hashed(from: &Path, to: &Path) -> Result<(u64, String), BackupError> {
-    let mut input = File::open(from).map_err(|e| BackupError::file(from, e))?;
+    let input = File::open(from).map_err(|e| BackupError::file(from, e))?;
+    copy_stream(input, from, to, &[])
+}
+
+/// Copies the first `len` bytes of the open file `input` (the file at
+/// `from`) to the new file `to`, with its first `head.len()` bytes replaced
+/// by `head`, and returns the copy's size and SHA-256. The bytes pass once
+/// through one buffer, which is hashed while it is in the cache.
+pub(super) fn copy_prefix_hashed(
+    input: &File,
+    from: &Path,
+    to: &Path,
+    head: &[u8],
+    len: u64,
+) -> Result<(u64, String), BackupError> {
+    let skip = head.len() as u64;
+    let mut rest = input.take(len.saturating_sub(skip));
+    rest.get_mut()
+        .seek(SeekFrom::Start(skip))
+        .map_err(|e| BackupError::file(from, e))?;
+    copy_stream(rest, from, to, head)
+}
+
+/// `head`, then everything `input` (read from `from`) gives, into the new
+/// file `to`, hashed on the way.
+fn copy_stream(
+    mut input: impl Read,
+    from: &Path,
+    to: &Path,
+    head: &[u8],
+) -> Result<(u64, String), BackupError> {
     let mut output = create_file(to)?;
     let mut hasher = Sha256::new();
+    hasher.update(head);
+    output.write_all(head).map_err(BackupError::write(to))?;
+    let mut size = head.len() as u64;
     let mut buf = vec![0u8; CHUNK];
-    let mut size = 0u64;
     loop {
         let n = input
             .read(&mut buf)

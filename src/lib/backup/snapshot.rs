@@ -5,13 +5,18 @@
 //! One read transaction on the source spans the whole copy: SQLite's online
 //! backup API copies every page of that snapshot, and whatever the manifest
 //! records of the database (a Realm's latest version, the admin store's
-//! schema version) is read in the same transaction, so it is the copy's. A
-//! database up to [`MEMORY_COPY_CAP`] is copied into memory (SQLite's
-//! `memdb`) and written out in one go while it is hashed; a larger one is
-//! copied into its file through SQLite's pager and hashed by reading it back,
-//! so memory stays bounded whatever the size of a database.
+//! schema version) is read in the same transaction, so it is the copy's.
+//! When that snapshot is the database file as it lies on disk (no pages in
+//! the write-ahead log: every database of a stopped root), the file's bytes
+//! are copied and hashed in one pass, with no SQLite in between. Otherwise
+//! SQLite's backup API puts the snapshot together: a database up to
+//! [`MEMORY_COPY_CAP`] is copied into memory (SQLite's `memdb`) and written
+//! out in one go while it is hashed; a larger one is copied into its file
+//! through SQLite's pager and hashed by reading it back, so memory stays
+//! bounded whatever the size of a database.
 
 use std::io::Write;
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::time::Duration;
 
@@ -21,7 +26,7 @@ use rusqlite::{Connection, OpenFlags, MAIN_DB};
 use sha2::{Digest, Sha256};
 
 use super::error::{BackupError, Problem};
-use super::files::{create_file, hash_file, make_dir, start_writeback};
+use super::files::{copy_prefix_hashed, create_file, hash_file, make_dir, start_writeback};
 
 /// The largest database copied through memory, in bytes; each copying
 /// thread holds at most one such copy, in a buffer of up to twice its size
@@ -38,10 +43,20 @@ pub(super) struct Copied<T> {
     pub size: u64,
     pub sha256: String,
     pub facts: T,
-    /// Whether it went through memory (at most the cap) or was streamed;
-    /// the tests check which path a database took.
+    /// How it was copied; the tests check which way a database took.
     #[cfg_attr(not(test), allow(dead_code))]
-    pub in_memory: bool,
+    pub route: Route,
+}
+
+/// The ways a database is copied, cheapest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Route {
+    /// The snapshot is the database file itself: its bytes, copied as they are.
+    File,
+    /// Through SQLite's backup API into memory, then written out.
+    Memory,
+    /// Through SQLite's backup API into the new file.
+    Streamed,
 }
 
 /// Copies the SQLite database `from` (possibly being written by a running
@@ -76,7 +91,19 @@ pub(super) fn copy_database<T>(
     if let Some(parent) = to.parent() {
         make_dir(parent)?;
     }
-    let written = if u64::from(pages) * u64::from(page_size) <= cap {
+    let len = u64::from(pages) * u64::from(page_size);
+    if let Some(file) = snapshot_file(from, len)? {
+        let facts = facts(&source).map_err(|p| BackupError::file(from, p))?;
+        let (size, sha256) = copy_file(&file, from, to, len)?;
+        end_read(&source, from)?;
+        return Ok(Copied {
+            size,
+            sha256,
+            facts,
+            route: Route::File,
+        });
+    }
+    let written = if len <= cap {
         let mut copy = open_memory_copy().map_err(sql_write(to))?;
         backup_into(&source, &mut copy, from)?;
         let facts = facts(&source).map_err(|p| BackupError::file(from, p))?;
@@ -86,7 +113,7 @@ pub(super) fn copy_database<T>(
             size,
             sha256,
             facts,
-            in_memory: true,
+            route: Route::Memory,
         }
     } else {
         drop(create_file(to)?);
@@ -111,10 +138,73 @@ pub(super) fn copy_database<T>(
             size,
             sha256,
             facts,
-            in_memory: false,
+            route: Route::Streamed,
         }
     };
     Ok(written)
+}
+
+/// The database file at `from`, open, when the read transaction open on it
+/// sees exactly the file's first `len` bytes; `None` when the snapshot needs
+/// SQLite to put it together (pages in the write-ahead log).
+///
+/// The file is the snapshot when there is no `-wal` file or it is empty:
+/// in rollback-journal mode the read transaction's shared lock keeps every
+/// writer out of the file; in WAL mode a reader that starts on an empty log
+/// reads the file alone, and SQLite copies no page from the log into the
+/// file (a checkpoint) until that reader is done, so writers that commit
+/// meanwhile only append to the log. The log is checked after the
+/// transaction began: it cannot be emptied under a reader that needs it.
+/// This is the case of every database of a stopped root, and of a served
+/// database whose log was checkpointed and truncated.
+fn snapshot_file(from: &Path, len: u64) -> Result<Option<std::fs::File>, BackupError> {
+    let wal = wal_path(from);
+    match std::fs::metadata(&wal) {
+        Ok(meta) if meta.len() > 0 => return Ok(None),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(BackupError::file(&wal, e)),
+    }
+    let file = std::fs::File::open(from).map_err(|e| BackupError::file(from, e))?;
+    let on_disk = file
+        .metadata()
+        .map_err(|e| BackupError::file(from, e))?
+        .len();
+    Ok((on_disk >= len && len >= HEADER_LEN as u64).then_some(file))
+}
+
+fn wal_path(db: &Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    name.into()
+}
+
+/// The size of a database file's header (SQLite's file format, section 1.3).
+const HEADER_LEN: usize = 100;
+
+/// Copies the first `len` bytes of the database file `file` (at `from`)
+/// into the new file `to`, its header marked as rollback-journal mode (see
+/// [`FORMAT_VERSIONS`]); the copy's size and SHA-256.
+fn copy_file(
+    file: &std::fs::File,
+    from: &Path,
+    to: &Path,
+    len: u64,
+) -> Result<(u64, String), BackupError> {
+    let mut head = [0u8; HEADER_LEN];
+    file.read_exact_at(&mut head, 0)
+        .map_err(|e| BackupError::file(from, e))?;
+    check_header(&head).map_err(|why| BackupError::file(from, Problem::Facts(why.into())))?;
+    head[FORMAT_VERSIONS].fill(1);
+    copy_prefix_hashed(file, from, to, &head, len)
+}
+
+/// Whether `bytes` begins as an SQLite database does.
+fn check_header(bytes: &[u8]) -> Result<(), &'static str> {
+    if bytes.len() < HEADER_LEN || !bytes.starts_with(b"SQLite format 3\0") {
+        return Err("no SQLite database header");
+    }
+    Ok(())
 }
 
 fn sql_write(to: &Path) -> impl Fn(rusqlite::Error) -> BackupError + '_ {
@@ -190,18 +280,16 @@ fn write_memory_copy(copy: &mut Connection, to: &Path) -> Result<(u64, String), 
         });
     };
     let bytes: &[u8] = &bytes;
-    if bytes.len() < 100 || !bytes.starts_with(b"SQLite format 3\0") {
-        return Err(BackupError::Write {
-            path: to.to_path_buf(),
-            source: std::io::Error::other("the copy in memory has no database header"),
-        });
-    }
-    let mut head = [0u8; 100];
-    head.copy_from_slice(&bytes[..100]);
+    check_header(bytes).map_err(|why| BackupError::Write {
+        path: to.to_path_buf(),
+        source: std::io::Error::other(format!("the copy in memory: {why}")),
+    })?;
+    let mut head = [0u8; HEADER_LEN];
+    head.copy_from_slice(&bytes[..HEADER_LEN]);
     head[FORMAT_VERSIONS].fill(1);
     let mut file = create_file(to)?;
     let mut hasher = Sha256::new();
-    for part in [&head[..], &bytes[100..]] {
+    for part in [&head[..], &bytes[HEADER_LEN..]] {
         hasher.update(part);
         file.write_all(part).map_err(BackupError::write(to))?;
     }
@@ -386,6 +474,109 @@ mod tests {
     }
 
     #[test]
+    fn a_closed_database_is_copied_from_its_file_on_both_caps() {
+        let dir = tempfile::tempdir().unwrap();
+        let (source, writer) = live_db(dir.path());
+        let expected = dump(&writer);
+        // The last connection to close checkpoints the log and removes it.
+        drop(writer);
+        assert!(!wal_path(&source).exists());
+        let before = file_bytes(&source);
+        for cap in CAPS {
+            let to = dir.path().join(format!("copy-{cap}.sqlite3"));
+            let copied = copy_database(&source, &to, cap, counts).unwrap();
+            assert_eq!(copied.route, Route::File);
+            assert_eq!(check_copy(&to, &copied), (100, 100));
+            assert_eq!(dump(&Connection::open(&to).unwrap()), expected);
+        }
+        assert_eq!(file_bytes(&source), before, "source untouched");
+        assert!(!wal_path(&source).exists(), "no log left behind");
+    }
+
+    /// Copies the log into the file and empties it, unless a reader needs
+    /// it: then, without waiting, the log is left as it is.
+    fn truncate_log(conn: &Connection) {
+        conn.busy_timeout(Duration::ZERO).unwrap();
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            r.get::<_, i64>(0)
+        });
+        conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    }
+
+    /// What the file route stands on: a reader that began on an empty log
+    /// keeps reading the file as it was, while a writer commits and asks for
+    /// checkpoints that would copy its pages into the file.
+    #[test]
+    fn the_file_stays_the_snapshot_while_its_reader_is_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let (source, writer) = live_db(dir.path());
+        writer.busy_timeout(Duration::from_secs(5)).unwrap();
+        truncate_log(&writer);
+        assert_eq!(std::fs::metadata(wal_path(&source)).unwrap().len(), 0);
+        let reader = open_reader(&source).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        let len: i64 = reader
+            .query_row(
+                "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let len = len as u64;
+        let file = snapshot_file(&source, len).unwrap().expect("an empty log");
+        for _ in 0..50 {
+            write_one(&writer);
+            truncate_log(&writer);
+        }
+        assert!(std::fs::metadata(wal_path(&source)).unwrap().len() > 0);
+        assert!(
+            snapshot_file(&source, len).unwrap().is_none(),
+            "a log to read"
+        );
+        let to = dir.path().join("copy.sqlite3");
+        let (size, sha256) = copy_file(&file, &source, &to, len).unwrap();
+        let facts = counts(&reader).unwrap();
+        reader.execute_batch("COMMIT").unwrap();
+        let copied = Copied {
+            size,
+            sha256,
+            facts,
+            route: Route::File,
+        };
+        assert_eq!(check_copy(&to, &copied), (100, 100));
+        assert_eq!(counts(&writer).unwrap(), (150, 150));
+    }
+
+    /// Copies while a writer commits and empties the log after each commit:
+    /// whichever way each copy takes, it is one commit.
+    #[test]
+    fn copies_taken_while_the_log_comes_and_goes_are_each_one_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let (source, writer) = live_db(dir.path());
+        writer.busy_timeout(Duration::from_secs(5)).unwrap();
+        let flag = &AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(move || {
+                while !flag.load(Ordering::SeqCst) {
+                    write_one(&writer);
+                    truncate_log(&writer);
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            });
+            let mut seen = vec![0];
+            for i in 0..40 {
+                let to = dir.path().join(format!("copy-{i}.sqlite3"));
+                let copied = copy_database(&source, &to, MEMORY_COPY_CAP, counts);
+                let copied = copied.inspect_err(|_| flag.store(true, Ordering::SeqCst));
+                seen.push(check_copy(&to, &copied.unwrap()).0);
+            }
+            flag.store(true, Ordering::SeqCst);
+            writer.join().unwrap();
+            assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        });
+    }
+
+    #[test]
     fn a_database_above_the_cap_streams_and_one_below_goes_through_memory() {
         let dir = tempfile::tempdir().unwrap();
         let (source, _writer) = live_db(dir.path());
@@ -398,10 +589,10 @@ mod tests {
             )
             .unwrap() as u64
         };
-        for (cap, in_memory) in [(size - 1, false), (size, true)] {
-            let to = dir.path().join(format!("{in_memory}.sqlite3"));
+        for (cap, route) in [(size - 1, Route::Streamed), (size, Route::Memory)] {
+            let to = dir.path().join(format!("{route:?}.sqlite3"));
             let copied = copy_database(&source, &to, cap, counts).unwrap();
-            assert_eq!(copied.in_memory, in_memory, "cap {cap}, size {size}");
+            assert_eq!(copied.route, route, "cap {cap}, size {size}");
             assert_eq!(copied.size, size);
             check_copy(&to, &copied);
         }
