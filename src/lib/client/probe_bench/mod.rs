@@ -169,13 +169,19 @@ pub struct BenchReport {
     pub cleanup: Option<String>,
 }
 
-/// Latencies in microseconds to three significant figures, growing as needed:
-/// a long run's memory stays bounded whatever its number of samples.
+/// Latencies in microseconds to three significant figures, up to an hour
+/// from the start (about 190 KiB), growing beyond that if it must: a long
+/// run's memory stays bounded whatever its number of samples.
 fn latency_histogram() -> Histogram<u64> {
-    let mut h = Histogram::new(3).expect("3 significant figures is a valid precision");
+    let mut h = Histogram::new_with_bounds(1, LATENCY_RANGE_US, 3)
+        .or_else(|_| Histogram::new(3))
+        .expect("3 significant figures is a valid precision");
     h.auto(true);
     h
 }
+
+/// The latencies [`latency_histogram`] holds without growing, in microseconds.
+const LATENCY_RANGE_US: u64 = 3_600_000_000;
 
 /// Records one latency. `record` grows the histogram to fit; its
 /// `saturating_record` would clamp to the current (tiny, at first) range.
@@ -210,6 +216,12 @@ struct Shared {
     sent_at: RwLock<HashMap<(u64, u64), Instant>>,
     realms: Vec<RealmShared>,
     errors: Mutex<BTreeMap<String, u64>>,
+    /// Every session's upload → integration latencies. One histogram, sized
+    /// before the clock starts: a histogram per session that grew as its
+    /// first samples came put a thousand readers' allocations (tens of
+    /// megabytes) into the run's first rounds (benches/README.md, "Sync
+    /// service").
+    latencies: Mutex<Histogram<u64>>,
     progress: Arc<Progress>,
 }
 
@@ -217,6 +229,19 @@ impl Shared {
     fn error(&self, key: String) {
         if let Ok(mut e) = self.errors.lock() {
             *e.entry(key).or_default() += 1;
+        }
+    }
+
+    /// Records latencies that ended at `arrived`, from when each changeset
+    /// was sent.
+    fn record_latencies(&self, arrived: Instant, sent: &[Instant]) {
+        if sent.is_empty() {
+            return;
+        }
+        if let Ok(mut h) = self.latencies.lock() {
+            for at in sent {
+                record_latency(&mut h, arrived.saturating_duration_since(*at));
+            }
         }
     }
 }
@@ -339,6 +364,7 @@ pub async fn run(options: &BenchOptions) -> Result<BenchReport, BenchFailure> {
             })
             .collect(),
         errors: Mutex::new(BTreeMap::new()),
+        latencies: Mutex::new(latency_histogram()),
         progress: options.progress.clone(),
     });
     let start = Instant::now();
@@ -444,11 +470,11 @@ fn report(
     let since_start = |at: Option<Instant>| at.map_or(Duration::ZERO, |t| t - start);
     let elapsed = since_start(results.iter().filter_map(|r| r.finished).max());
     let acknowledged_in = since_start(results.iter().filter_map(|r| r.acknowledged_at).max());
-    let mut latencies = latency_histogram();
-    for r in &results {
-        // Cannot fail: the histogram grows to take any value.
-        let _ = latencies.add(&r.latencies);
-    }
+    let latencies = shared
+        .latencies
+        .lock()
+        .map(|h| latency(&h))
+        .unwrap_or_else(|poisoned| latency(&poisoned.into_inner()));
     let sum = |f: fn(&SessionResult) -> u64| results.iter().map(f).sum::<u64>();
     let uploaded = sum(|r| r.uploaded);
     let acknowledged = sum(|r| r.acknowledged);
@@ -497,7 +523,7 @@ fn report(
             acknowledged_per_s: per_s(acknowledged, acknowledged_in),
             received_per_s: per_s(received, elapsed),
         },
-        latency_ms: latency(&latencies),
+        latency_ms: latencies,
         bytes_uploaded: sum(|r| r.bytes),
         errors,
         cleanup: None,

@@ -13,8 +13,6 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hdrhistogram::Histogram;
-
 use crate::protocol::{OriginTimestamp, ServerMessage, SessionIdent};
 
 use super::super::probe::FailureKind;
@@ -36,31 +34,16 @@ pub(super) struct Role {
 }
 
 /// What one session saw.
+#[derive(Default)]
 pub(super) struct SessionResult {
     pub uploaded: u64,
     pub acknowledged: u64,
     pub received: u64,
     pub bytes: u64,
-    /// Upload → integration, microseconds.
-    pub latencies: Histogram<u64>,
     /// When its last changeset was acknowledged.
     pub acknowledged_at: Option<Instant>,
     /// When the session had everything (before its UNBIND).
     pub finished: Option<Instant>,
-}
-
-impl Default for SessionResult {
-    fn default() -> SessionResult {
-        SessionResult {
-            uploaded: 0,
-            acknowledged: 0,
-            received: 0,
-            bytes: 0,
-            latencies: super::latency_histogram(),
-            acknowledged_at: None,
-            finished: None,
-        }
-    }
 }
 
 fn failed(step: &str, path: &str, e: impl std::fmt::Display) -> BenchFailure {
@@ -387,9 +370,7 @@ pub(super) async fn run_live(
             .progress
             .received
             .fetch_add(starts.len() as u64, Ordering::Relaxed);
-        for start in starts {
-            super::record_latency(&mut out.latencies, now.saturating_duration_since(start));
-        }
+        shared.record_latencies(now, &starts);
         let acked = client.progress().upload.client_version.get();
         while outstanding.front().is_some_and(|v| *v <= acked) {
             outstanding.pop_front();
@@ -452,15 +433,17 @@ pub(super) async fn run_parse_reader(
         let Ok(map) = shared.sent_at.read() else {
             continue;
         };
-        let mut found = 0;
-        for entry in &download.changesets {
-            let key = (entry.origin_file_ident.get(), entry.origin_timestamp.get());
-            if let Some(at) = map.get(&key) {
-                super::record_latency(&mut out.latencies, arrived.saturating_duration_since(*at));
-                found += 1;
-            }
-        }
+        let starts: Vec<Instant> = download
+            .changesets
+            .iter()
+            .filter_map(|entry| {
+                map.get(&(entry.origin_file_ident.get(), entry.origin_timestamp.get()))
+                    .copied()
+            })
+            .collect();
         drop(map);
+        shared.record_latencies(arrived, &starts);
+        let found = starts.len() as u64;
         out.received += found;
         shared.progress.received.fetch_add(found, Ordering::Relaxed);
     }
