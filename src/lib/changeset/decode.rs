@@ -4,6 +4,7 @@ use super::bytes::ByteString;
 use super::error::{DecodeError, DecodeErrorKind as Kind, Field, Record};
 use super::instruction::*;
 use super::limits::Limits;
+use super::names;
 use super::path::{by_last_element, ElementPath, Location, Path, PathElement};
 use super::payload::{Link, Payload, PayloadType, PrimaryKey};
 use super::reader::{Fail, Reader};
@@ -73,7 +74,7 @@ fn intern_string(r: &mut Reader<'_>) -> Result<(), Fail> {
         ));
     }
     let start = r.pos();
-    let value = ByteString::from(r.field(Field::StringValue).string()?);
+    let value = names::shared(r.field(Field::StringValue).string()?);
     match r.strings.insert_new(&value) {
         Ok(_) => Ok(()),
         Err(Some(existing)) => Err(r.error_at(start, Kind::DuplicateString { existing })),

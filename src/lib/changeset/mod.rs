@@ -24,6 +24,7 @@ mod error;
 mod input;
 mod instruction;
 mod limits;
+mod names;
 mod path;
 mod payload;
 mod reader;

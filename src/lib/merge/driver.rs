@@ -80,6 +80,8 @@ pub(crate) fn merge_with<'a>(
     let mut driver = Driver {
         local: local.iter().map(Work::new).collect(),
         incoming: incoming.iter().map(Work::new).collect(),
+        local_inputs: local,
+        incoming_inputs: incoming,
         index: Index::default(),
         options,
         scan,
@@ -98,13 +100,16 @@ pub(crate) fn merge_with<'a>(
 /// (the realm-core shapes: thousands of objects that only ever meet the schema),
 /// so a changeset is read from its input until the merge first writes to it,
 /// and then only the instructions a rule rewrites are copied.
+///
+/// Two words: a merge of thousands of one-instruction changesets holds one
+/// `Work` per changeset, and at 16k changesets a side the merge's own arrays
+/// compete with the inputs for the L2 cache (benches/README.md "Merge"); the
+/// discriminant is read from the [`MergeInput`] when a rule needs it.
 struct Work<'a> {
     input: &'a Changeset,
-    /// `None` while the changeset is exactly its input. Boxed: a merge of
-    /// thousands of one-instruction changesets holds one `Work` each, and
-    /// almost none of them is ever edited.
+    /// `None` while the changeset is exactly its input. Boxed: almost no
+    /// changeset is ever edited.
     edited: Option<Box<Edited<'a>>>,
-    discriminant: Discriminant,
 }
 
 /// A changeset the merge has written to.
@@ -125,7 +130,6 @@ impl<'a> Work<'a> {
         Work {
             input: input.changeset,
             edited: None,
-            discriminant: input.discriminant,
         }
     }
 
@@ -265,6 +269,17 @@ type Pos = (usize, usize);
 /// No entry in the object chains.
 const END: u32 = u32::MAX;
 
+/// An entry of an object chain: a position, and the next entry of the same
+/// object. Twelve bytes rather than twenty-four: the chain holds every object
+/// instruction of the incoming side, which at 16k changesets is larger than
+/// the L2 cache's share left by the inputs.
+#[derive(Clone, Copy)]
+struct Chained {
+    changeset: u32,
+    slot: u32,
+    next: u32,
+}
+
 /// The incoming instructions by object, and the schema instructions.
 ///
 /// Objects are told apart by a seeded 64-bit hash of (class, primary key); two
@@ -277,8 +292,7 @@ struct Index {
     schema: Vec<Pos>,
     /// Object hash → (first, last) entry of its chain in `chain`.
     objects: HashMap<u64, (u32, u32), BuildHasherDefault<HashedKey>>,
-    /// (position, next entry of the same object).
-    chain: Vec<(Pos, u32)>,
+    chain: Vec<Chained>,
 }
 
 impl Index {
@@ -295,12 +309,22 @@ impl Index {
                 let Some(instruction) = work.get(s) else {
                     continue;
                 };
-                let Some(id) = index.object_hash(instruction) else {
+                let chained = (u32::try_from(c), u32::try_from(s));
+                let (Some(id), (Ok(changeset), Ok(slot))) =
+                    (index.object_hash(instruction), chained)
+                else {
+                    // Past u32 (which no input in memory reaches) an object
+                    // instruction joins the schema list and meets every local
+                    // one: the full scan, which is always correct.
                     index.schema.push((c, s));
                     continue;
                 };
                 let entry = u32::try_from(index.chain.len()).unwrap_or(END);
-                index.chain.push(((c, s), END));
+                index.chain.push(Chained {
+                    changeset,
+                    slot,
+                    next: END,
+                });
                 match index.objects.entry(id) {
                     Entry::Vacant(slot) => {
                         slot.insert((entry, entry));
@@ -308,7 +332,7 @@ impl Index {
                     Entry::Occupied(mut known) => {
                         let (_, last) = known.get_mut();
                         if let Some(previous) = index.chain.get_mut(*last as usize) {
-                            previous.1 = entry;
+                            previous.next = entry;
                         }
                         *last = entry;
                     }
@@ -327,9 +351,9 @@ impl Index {
     fn object(&self, id: u64) -> impl Iterator<Item = Pos> + '_ {
         let mut next = self.objects.get(&id).map_or(END, |&(first, _)| first);
         std::iter::from_fn(move || {
-            let &(pos, after) = self.chain.get(next as usize)?;
-            next = after;
-            Some(pos)
+            let chained = self.chain.get(next as usize)?;
+            next = chained.next;
+            Some((chained.changeset as usize, chained.slot as usize))
         })
     }
 }
@@ -357,6 +381,8 @@ impl Hasher for HashedKey {
 struct Driver<'a, 'o> {
     local: Vec<Work<'a>>,
     incoming: Vec<Work<'a>>,
+    local_inputs: &'o [MergeInput<'a>],
+    incoming_inputs: &'o [MergeInput<'a>],
     index: Index,
     options: &'o MergeOptions,
     scan: Scan,
@@ -461,8 +487,14 @@ impl Driver<'_, '_> {
             if rules::inert(instruction, y, self.options) {
                 continue;
             }
-            let (major_discriminant, minor_discriminant) =
-                (local.discriminant, incoming.discriminant);
+            let discriminant =
+                |inputs: &[MergeInput<'_>], i: usize| inputs.get(i).map(|input| input.discriminant);
+            let (Some(major_discriminant), Some(minor_discriminant)) = (
+                discriminant(self.local_inputs, l),
+                discriminant(self.incoming_inputs, c),
+            ) else {
+                break;
+            };
             let (Some(instruction), Some(y)) = (local.get_mut(*x), incoming.get_mut(s)) else {
                 break;
             };
