@@ -23,8 +23,10 @@
 //! when a client integrates the other's upload.
 //!
 //! While iterating: `BENCH_MERGE_SHAPES=one,many,rc-one,rc-many,list` picks
-//! shapes, `BENCH_MERGE_N=1000,16000` sizes, and `BENCH_MERGE_ONCE=1` runs each
-//! merge once without timing (for `valgrind --tool=callgrind` or `perf`).
+//! shapes, `BENCH_MERGE_N=1000,16000` sizes, and `BENCH_MERGE_ONCE=k` runs each
+//! merge k times without timing (for `valgrind --tool=callgrind` or `perf`; the
+//! difference between k = 3 and k = 1, halved, is one merge with the caches as
+//! the timed loop finds them).
 
 use std::collections::VecDeque;
 use std::hint::black_box;
@@ -284,7 +286,9 @@ fn main() {
     ros::server::keep_freed_memory();
     let shapes = chosen("BENCH_MERGE_SHAPES");
     let sizes = chosen("BENCH_MERGE_N");
-    let once = std::env::var_os("BENCH_MERGE_ONCE").is_some();
+    let once = std::env::var("BENCH_MERGE_ONCE")
+        .ok()
+        .map(|k| k.parse::<usize>().unwrap_or(1));
     let options = MergeOptions::default();
     println!("| shape | N | instructions | clone (ms) | merge (ms) | merge / clone | merge ns per instruction | per instruction ÷ first N |");
     println!("|---|---|---|---|---|---|---|---|");
@@ -311,9 +315,14 @@ fn main() {
                 .chain(&incoming)
                 .map(|c| c.instructions.len())
                 .sum();
-            if once {
-                black_box(merge(&l, &i, &options).expect("merges"));
-                println!("| {} | {n} | {instructions} | merged once |", shape.title);
+            if let Some(k) = once {
+                for _ in 0..k {
+                    black_box(merge(&l, &i, &options).expect("merges"));
+                }
+                println!(
+                    "| {} | {n} | {instructions} | merged {k} times |",
+                    shape.title
+                );
                 continue;
             }
             let baseline = time(|| {

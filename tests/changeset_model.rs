@@ -56,10 +56,10 @@ fn payload_same_value_is_ieee_for_floats_while_eq_is_bitwise() {
     assert!(Payload::Float(1.5).same_value(&Payload::Float(1.5)));
     assert!(!Payload::Int(1).same_value(&Payload::String("1".into())));
     let link = |key| {
-        Payload::Link(Link {
+        Payload::Link(Box::new(Link {
             table: "T".into(),
             key,
-        })
+        }))
     };
     assert!(link(PrimaryKey::Int(1)).same_value(&link(PrimaryKey::Int(1))));
     assert!(!link(PrimaryKey::Int(1)).same_value(&link(PrimaryKey::String("1".into()))));

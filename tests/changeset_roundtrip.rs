@@ -54,7 +54,8 @@ fn payload() -> impl Strategy<Value = Payload> {
         any::<u32>().prop_map(|b| Payload::Float(f32::from_bits(b))),
         any::<u64>().prop_map(|b| Payload::Double(f64::from_bits(b))),
         any::<u128>().prop_map(|b| Payload::Decimal(Decimal128::from_bits(b))),
-        (class(), primary_key()).prop_map(|(table, key)| Payload::Link(Link { table, key })),
+        (class(), primary_key())
+            .prop_map(|(table, key)| Payload::Link(Box::new(Link { table, key }))),
         any::<[u8; 12]>().prop_map(|b| Payload::ObjectId(ObjectId(b))),
         any::<[u8; 16]>().prop_map(|b| Payload::Uuid(Uuid(b))),
         Just(Payload::ObjectValue),

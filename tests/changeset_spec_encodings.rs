@@ -143,10 +143,10 @@ fn single_instruction_cases() -> Vec<(Instruction, &'static str)> {
         (
             I::ArrayInsert(ArrayInsert {
                 location: person_at_7("dogs", elem(vec![], 2)),
-                value: Payload::Link(Link {
+                value: Payload::Link(Box::new(Link {
                     table: s("Dog"),
                     key: PrimaryKey::Int(42),
-                }),
+                })),
                 prior_size: 3,
             }),
             "08 00 01 07 03 01 02 09 01 01 2A 03",

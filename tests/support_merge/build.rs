@@ -22,10 +22,10 @@ pub fn string(v: &str) -> Payload {
 }
 
 pub fn link(table: &str, key: i64) -> Payload {
-    Payload::Link(Link {
+    Payload::Link(Box::new(Link {
         table: s(table),
         key: int(key),
-    })
+    }))
 }
 
 /// A location under construction: `at("Person", 1, "tags").index(2)`.

@@ -338,10 +338,10 @@ fn payload(r: &mut Reader<'_>) -> Result<Payload, Fail> {
         PayloadType::Float => Payload::Float(f32::from_le_bytes(r.array()?)),
         PayloadType::Double => Payload::Double(f64::from_le_bytes(r.array()?)),
         PayloadType::Decimal => Payload::Decimal(decimal(r)?),
-        PayloadType::Link => Payload::Link(Link {
+        PayloadType::Link => Payload::Link(Box::new(Link {
             table: r.class_name()?,
             key: primary_key(r)?,
-        }),
+        })),
         PayloadType::ObjectId => Payload::ObjectId(ObjectId(r.array()?)),
         PayloadType::Uuid => Payload::Uuid(Uuid(r.array()?)),
         PayloadType::ObjectValue => Payload::ObjectValue,

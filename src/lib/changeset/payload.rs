@@ -161,7 +161,9 @@ pub enum Payload {
     Float(f32),
     Double(f64),
     Decimal(Decimal128),
-    Link(Link),
+    /// Boxed: the largest variant by far (class name and key), and links are
+    /// rare; inline it would make every instruction 48 bytes larger.
+    Link(Box<Link>),
     ObjectId(ObjectId),
     Uuid(Uuid),
     /// Create an embedded object in place (idempotent).

@@ -79,9 +79,15 @@ impl Timestamp {
 /// included, survives a decode/encode round trip unchanged. `==` is bitwise, so
 /// round trips can be checked exactly (`1.0` and `1.00` differ); realm-core
 /// compares decimals by value, which [`Decimal128::same_value`] does.
+///
+/// Stored as two `u64` halves (high first, so the derived order is the
+/// pattern's): a `u128` field would align every [`super::Payload`], and so every
+/// instruction, to 16 bytes, and the merge reads instructions by the thousand
+/// (benches/README.md "Merge").
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Decimal128 {
-    bits: u128,
+    hi: u64,
+    lo: u64,
 }
 
 impl Decimal128 {
@@ -97,11 +103,14 @@ impl Decimal128 {
     const COEFFICIENT_MASK: u128 = (1 << Self::COEFFICIENT_BITS) - 1;
 
     pub fn from_bits(bits: u128) -> Decimal128 {
-        Decimal128 { bits }
+        Decimal128 {
+            hi: (bits >> 64) as u64,
+            lo: bits as u64,
+        }
     }
 
     pub fn to_bits(self) -> u128 {
-        self.bits
+        u128::from(self.hi) << 64 | u128::from(self.lo)
     }
 
     /// Builds the pattern `(-1)^negative × coefficient × 10^exponent` the way the
@@ -114,31 +123,31 @@ impl Decimal128 {
         }
         let biased = u128::from((exponent + Self::EXPONENT_BIAS).unsigned_abs());
         let bits = coefficient | biased << Self::COEFFICIENT_BITS | u128::from(negative) << 127;
-        Some(Decimal128 { bits })
+        Some(Decimal128::from_bits(bits))
     }
 
     /// The low 113 bits: the coefficient in the wire split.
     pub fn coefficient(self) -> u128 {
-        self.bits & Self::COEFFICIENT_MASK
+        self.to_bits() & Self::COEFFICIENT_MASK
     }
 
     /// Bits 113..127 minus the bias: the exponent in the wire split.
     pub fn exponent(self) -> i32 {
-        let field = (self.bits >> Self::COEFFICIENT_BITS) & 0x3FFF;
+        let field = (self.to_bits() >> Self::COEFFICIENT_BITS) & 0x3FFF;
         // The field has 14 bits, so it always fits an i32.
         i32::try_from(field).unwrap_or(0) - Self::EXPONENT_BIAS
     }
 
     /// The sign bit.
     pub fn is_negative(self) -> bool {
-        self.bits >> 127 == 1
+        self.to_bits() >> 127 == 1
     }
 
     /// realm-core's `Decimal128::operator==`: equal numbers are equal whatever
     /// their exponents (`1.0` = `1.00`, `0` = `-0`), NaN equals nothing but the
     /// null pattern equals itself. Used by the merge rules to compare writes.
     pub fn same_value(self, other: Decimal128) -> bool {
-        if self.bits == NULL_DECIMAL && other.bits == NULL_DECIMAL {
+        if self.to_bits() == NULL_DECIMAL && other.to_bits() == NULL_DECIMAL {
             return true;
         }
         match (self.class(), other.class()) {
@@ -171,7 +180,7 @@ impl Decimal128 {
     /// or coefficient and exponent, with non-canonical coefficients (above
     /// 10^34 − 1) read as zero.
     fn class(self) -> Class {
-        let hi = (self.bits >> 64) as u64;
+        let hi = (self.to_bits() >> 64) as u64;
         if hi & 0x7C00_0000_0000_0000 == 0x7C00_0000_0000_0000 {
             return Class::NaN;
         }
@@ -181,7 +190,7 @@ impl Decimal128 {
         let (coefficient, biased) = if hi & 0x6000_0000_0000_0000 == 0x6000_0000_0000_0000 {
             (0, (hi >> 47) & 0x3FFF)
         } else {
-            (self.bits & Self::COEFFICIENT_MASK, (hi >> 49) & 0x3FFF)
+            (self.to_bits() & Self::COEFFICIENT_MASK, (hi >> 49) & 0x3FFF)
         };
         let coefficient = if coefficient > MAX_CANONICAL_COEFFICIENT {
             0
@@ -207,7 +216,7 @@ enum Class {
 
 impl fmt::Debug for Decimal128 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Decimal128({self} / {:#034x})", self.bits)
+        write!(f, "Decimal128({self} / {:#034x})", self.to_bits())
     }
 }
 

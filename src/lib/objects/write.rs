@@ -174,9 +174,9 @@ pub(crate) fn plain_value(
                 _ => E::BadLinkTarget(link.table.clone()),
             })?;
             return match place.column_type {
-                ColumnType::Mixed => Ok(Value::Link(link.clone())),
+                ColumnType::Mixed => Ok(Value::Link((**link).clone())),
                 ColumnType::Link { target } if target.is_empty() || *target == link.table => {
-                    Ok(Value::Link(link.clone()))
+                    Ok(Value::Link((**link).clone()))
                 }
                 ColumnType::Link { target } => Err(E::LinkTargetMismatch {
                     expected: target.clone(),
