@@ -232,35 +232,53 @@ const WARM_BATCH: usize = 8;
 /// Instructions warmed per changeset: the small changesets this is for fit;
 /// a long changeset is read in order, which the hardware prefetches itself.
 const WARM_INSTRUCTIONS: usize = 4;
+/// Bytes per cache line.
+const LINE: usize = 64;
 
-/// Reads the start of the first [`WARM_BATCH`] changesets of `works` (their
-/// first instructions and class name), so that a loop reaching them later
+/// Asks the CPU to fetch the instructions at the start of the first
+/// [`WARM_BATCH`] changesets of `works`, so that a loop reaching them later
 /// finds them in cache.
 ///
 /// Changesets off the wire each sit in their own heap allocations, between
 /// their string tables and payloads: a merge of thousands of them is a chain of
 /// cache misses once the inputs outgrow the L2 cache, and the loop stalls on
 /// each in turn (the rc transactions shape, 16k changesets of 500-character
-/// strings: benches/README.md "Merge"). Here nothing waits on one read before
-/// issuing the next, so the CPU serves a batch of misses at once, while the
-/// previous batch is being merged. The loads are kept by `black_box`; they
-/// change nothing, and cost a few instructions per changeset when all is in
-/// cache already.
+/// strings: benches/README.md "Merge"). A prefetch of every line of those
+/// instructions needs only each changeset's address and length, so the misses
+/// of a batch are all in flight at once, and unlike a load (which this did
+/// before) a prefetch retires at once: the merge of the previous batch goes on
+/// while they are served.
 fn warm(works: &[Work<'_>]) {
     let works = works.get(..WARM_BATCH).unwrap_or(works);
-    let mut sum = 0usize;
     for work in works {
-        let mut instructions = work.input.instructions.iter().take(WARM_INSTRUCTIONS);
-        if let Some(first) = instructions.next() {
-            // Every instruction of a decoded changeset shares its class name.
-            let table = first.table().as_bytes();
-            sum = sum.wrapping_add(table.first().map_or(0, |&b| b.into()));
-        }
-        for i in instructions {
-            sum = sum.wrapping_add(i.table().len());
+        let instructions = &work.input.instructions;
+        let start = instructions.as_ptr().cast::<u8>();
+        let bytes = std::mem::size_of_val(
+            instructions
+                .get(..WARM_INSTRUCTIONS)
+                .unwrap_or(instructions),
+        );
+        // From the line the array starts in to the one its last byte is in.
+        let skew = start as usize % LINE;
+        for offset in (0..skew + bytes).step_by(LINE) {
+            prefetch(start.wrapping_sub(skew).wrapping_add(offset));
         }
     }
-    std::hint::black_box(sum);
+}
+
+/// A hint to fetch the cache line holding `address`; nothing on targets
+/// without a stable prefetch instruction.
+#[inline(always)]
+fn prefetch(address: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch has no effect on the program's state: it does not
+    // read the memory into any value and cannot fault, whatever the address
+    // (here always inside a live instruction array).
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(address.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = address;
 }
 
 /// A position on the incoming side: (changeset, slot).
