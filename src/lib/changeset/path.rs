@@ -26,20 +26,25 @@ pub struct Path(pub Vec<PathElement>);
 /// are invalid; keeping that last index out of reach of kind-changing edits makes
 /// both illegal states unrepresentable while the merge engine still sees one flat
 /// element slice (via `Deref`).
+///
+/// A boxed slice, not a `Vec`: a path is never grown in place, and the eight
+/// bytes of capacity would be paid by every instruction (the merge reads
+/// instructions by the thousand: benches/README.md "Merge").
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct ElementPath(Vec<PathElement>);
+pub struct ElementPath(Box<[PathElement]>);
 
 /// A path that is empty or ends with a name: a field, an embedded object's field or
-/// a dictionary entry, i.e. what a non-list Update writes.
+/// a dictionary entry, i.e. what a non-list Update writes. Boxed like
+/// [`ElementPath`].
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
-pub struct ValuePath(Vec<PathElement>);
+pub struct ValuePath(Box<[PathElement]>);
 
 impl ElementPath {
     /// The element at `index` of the collection that `container` addresses.
     pub fn new(container: Vec<PathElement>, index: u32) -> ElementPath {
         let mut elements = container;
         elements.push(PathElement::Index(index));
-        ElementPath(elements)
+        ElementPath(elements.into())
     }
 
     /// The list position (the last element).
@@ -76,7 +81,7 @@ impl TryFrom<Vec<PathElement>> for ElementPath {
     /// Accepts a path whose last element is an index; gives the path back otherwise.
     fn try_from(elements: Vec<PathElement>) -> Result<ElementPath, Vec<PathElement>> {
         match elements.last() {
-            Some(PathElement::Index(_)) => Ok(ElementPath(elements)),
+            Some(PathElement::Index(_)) => Ok(ElementPath(elements.into())),
             _ => Err(elements),
         }
     }
@@ -85,14 +90,14 @@ impl TryFrom<Vec<PathElement>> for ElementPath {
 impl ValuePath {
     /// The field itself (empty path).
     pub fn field() -> ValuePath {
-        ValuePath(Vec::new())
+        ValuePath(Box::default())
     }
 
     /// The entry `key` of the embedded object or dictionary that `container` addresses.
     pub fn key(container: Vec<PathElement>, key: ByteString) -> ValuePath {
         let mut elements = container;
         elements.push(PathElement::Key(key));
-        ValuePath(elements)
+        ValuePath(elements.into())
     }
 
     /// See [`ElementPath::index_at_mut`].
@@ -107,7 +112,7 @@ impl TryFrom<Vec<PathElement>> for ValuePath {
     /// Accepts an empty path or one ending with a name; gives the path back otherwise.
     fn try_from(elements: Vec<PathElement>) -> Result<ValuePath, Vec<PathElement>> {
         match elements.last() {
-            None | Some(PathElement::Key(_)) => Ok(ValuePath(elements)),
+            None | Some(PathElement::Key(_)) => Ok(ValuePath(elements.into())),
             Some(PathElement::Index(_)) => Err(elements),
         }
     }
@@ -116,8 +121,8 @@ impl TryFrom<Vec<PathElement>> for ValuePath {
 /// Sorts a path into the one shape it has: `Ok` if it ends with an index.
 pub(crate) fn by_last_element(elements: Vec<PathElement>) -> Result<ElementPath, ValuePath> {
     match elements.last() {
-        Some(PathElement::Index(_)) => Ok(ElementPath(elements)),
-        None | Some(PathElement::Key(_)) => Err(ValuePath(elements)),
+        Some(PathElement::Index(_)) => Ok(ElementPath(elements.into())),
+        None | Some(PathElement::Key(_)) => Err(ValuePath(elements.into())),
     }
 }
 
