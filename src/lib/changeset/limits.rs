@@ -23,8 +23,8 @@ pub struct Limits {
     /// through lists of embedded objects takes two elements (index, field) per level.
     pub max_path_depth: usize,
     /// Most instructions in one changeset. Default 1 048 576. The smallest
-    /// instruction is two bytes on the wire but 160 in memory, and the merge
-    /// compares instruction pairs, so this caps both memory (about 170 MB of
+    /// instruction is two bytes on the wire but 112 in memory, and the merge
+    /// compares instruction pairs, so this caps both memory (about 117 MB of
     /// instructions at the limit) and merge time; real client transactions stay far
     /// below it.
     pub max_instructions: usize,

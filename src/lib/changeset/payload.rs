@@ -162,7 +162,7 @@ pub enum Payload {
     Double(f64),
     Decimal(Decimal128),
     /// Boxed: the largest variant by far (class name and key), and links are
-    /// rare; inline it would make every instruction 48 bytes larger.
+    /// rare; inline it would make every instruction 24 bytes larger.
     Link(Box<Link>),
     ObjectId(ObjectId),
     Uuid(Uuid),
