@@ -283,3 +283,16 @@ impl Instruction {
         self.location().map_or(&[], |l| l.path)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Instruction;
+
+    /// The merge reads instructions by the thousand and its cost past the L2
+    /// cache is their size (benches/README.md "Merge"): a new field or variant
+    /// that grows every instruction should be a choice, not an accident.
+    #[test]
+    fn an_instruction_stays_at_most_112_bytes() {
+        assert!(std::mem::size_of::<Instruction>() <= 112);
+    }
+}
