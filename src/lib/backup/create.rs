@@ -261,6 +261,14 @@ pub fn backup(
         .sum();
     progress.begin(plan.len() as u64, bytes);
     make_dir(target)?;
+    // Every directory first, on one thread: copying threads that made them
+    // as they went would wait on each other's creations in a shared parent.
+    let mut dirs: Vec<&Path> = plan.iter().filter_map(|(_, rel, _)| rel.parent()).collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    for dir in dirs {
+        make_dir(&target.join(dir))?;
+    }
     let mut manifest = Manifest {
         format: MANIFEST_FORMAT,
         ros_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -79,17 +79,27 @@ pub(super) fn make_dir(dir: &Path) -> Result<(), BackupError> {
         .map_err(BackupError::write(dir))
 }
 
-/// A new file with mode 0600 (never an existing one).
+/// A new file with mode 0600 (never an existing one), and its directory if
+/// that is missing (looked for only then: a backup creates thousands of
+/// files, most in directories made before).
 pub(super) fn create_file(path: &Path) -> Result<File, BackupError> {
-    if let Some(parent) = path.parent() {
-        make_dir(parent)?;
+    let open = || {
+        OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+    };
+    match open() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                make_dir(parent)?;
+            }
+            open()
+        }
+        other => other,
     }
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(BackupError::write(path))
+    .map_err(BackupError::write(path))
 }
 
 const CHUNK: usize = 1 << 20;

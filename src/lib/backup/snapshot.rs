@@ -26,7 +26,7 @@ use rusqlite::{Connection, OpenFlags, MAIN_DB};
 use sha2::{Digest, Sha256};
 
 use super::error::{BackupError, Problem};
-use super::files::{copy_prefix_hashed, create_file, hash_file, make_dir, start_writeback};
+use super::files::{copy_prefix_hashed, create_file, hash_file, start_writeback};
 
 /// The largest database copied through memory, in bytes; each copying
 /// thread holds at most one such copy, in a buffer of up to twice its size
@@ -88,9 +88,6 @@ pub(super) fn copy_database<T>(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .map_err(|e| cannot("read", e))?;
-    if let Some(parent) = to.parent() {
-        make_dir(parent)?;
-    }
     let len = u64::from(pages) * u64::from(page_size);
     if let Some(file) = snapshot_file(from, len)? {
         let facts = facts(&source).map_err(|p| BackupError::file(from, p))?;
