@@ -75,6 +75,12 @@ pub(super) fn copy_database<T>(
     let cannot = |what: &str, e: rusqlite::Error| {
         BackupError::file(from, Problem::Facts(format!("cannot {what}: {e}")))
     };
+    // Opened before the SQLite connection so that it is closed after it on
+    // every path: closing a descriptor of a file drops every POSIX lock this
+    // process holds on it, SQLite's included, so closing this one while the
+    // connection is open would take away the locks that make the copy a
+    // snapshot and that tell other connections this one still uses the log.
+    let file = std::fs::File::open(from).map_err(|e| BackupError::file(from, e))?;
     let source = open_reader(from).map_err(|e| cannot("open", e))?;
     // The snapshot: a read transaction that the backup API finds open and
     // uses for every page, instead of one of its own.
@@ -89,7 +95,7 @@ pub(super) fn copy_database<T>(
         )
         .map_err(|e| cannot("read", e))?;
     let len = u64::from(pages) * u64::from(page_size);
-    if let Some(file) = snapshot_file(from, len)? {
+    if snapshot_is_file(&file, from, len)? {
         let facts = facts(&source).map_err(|p| BackupError::file(from, p))?;
         let (size, sha256) = copy_file(&file, from, to, len)?;
         end_read(&source, from)?;
@@ -141,8 +147,8 @@ pub(super) fn copy_database<T>(
     Ok(written)
 }
 
-/// The database file at `from`, open, when the read transaction open on it
-/// sees exactly the file's first `len` bytes; `None` when the snapshot needs
+/// Whether the read transaction open on the database at `from` (`file`)
+/// sees exactly the file's first `len` bytes; not when the snapshot needs
 /// SQLite to put it together (pages in the write-ahead log).
 ///
 /// The file is the snapshot when there is no `-wal` file or it is empty:
@@ -154,20 +160,19 @@ pub(super) fn copy_database<T>(
 /// transaction began: it cannot be emptied under a reader that needs it.
 /// This is the case of every database of a stopped root, and of a served
 /// database whose log was checkpointed and truncated.
-fn snapshot_file(from: &Path, len: u64) -> Result<Option<std::fs::File>, BackupError> {
+fn snapshot_is_file(file: &std::fs::File, from: &Path, len: u64) -> Result<bool, BackupError> {
     let wal = wal_path(from);
     match std::fs::metadata(&wal) {
-        Ok(meta) if meta.len() > 0 => return Ok(None),
+        Ok(meta) if meta.len() > 0 => return Ok(false),
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(BackupError::file(&wal, e)),
     }
-    let file = std::fs::File::open(from).map_err(|e| BackupError::file(from, e))?;
     let on_disk = file
         .metadata()
         .map_err(|e| BackupError::file(from, e))?
         .len();
-    Ok((on_disk >= len && len >= HEADER_LEN as u64).then_some(file))
+    Ok(on_disk >= len && len >= HEADER_LEN as u64)
 }
 
 fn wal_path(db: &Path) -> std::path::PathBuf {
@@ -510,6 +515,9 @@ mod tests {
         writer.busy_timeout(Duration::from_secs(5)).unwrap();
         truncate_log(&writer);
         assert_eq!(std::fs::metadata(wal_path(&source)).unwrap().len(), 0);
+        // Open before the reader and closed after every connection (see
+        // `copy_database`).
+        let file = std::fs::File::open(&source).unwrap();
         let reader = open_reader(&source).unwrap();
         reader.execute_batch("BEGIN").unwrap();
         let len: i64 = reader
@@ -520,14 +528,17 @@ mod tests {
             )
             .unwrap();
         let len = len as u64;
-        let file = snapshot_file(&source, len).unwrap().expect("an empty log");
+        assert!(
+            snapshot_is_file(&file, &source, len).unwrap(),
+            "an empty log"
+        );
         for _ in 0..50 {
             write_one(&writer);
             truncate_log(&writer);
         }
         assert!(std::fs::metadata(wal_path(&source)).unwrap().len() > 0);
         assert!(
-            snapshot_file(&source, len).unwrap().is_none(),
+            !snapshot_is_file(&file, &source, len).unwrap(),
             "a log to read"
         );
         let to = dir.path().join("copy.sqlite3");
@@ -542,6 +553,8 @@ mod tests {
         };
         assert_eq!(check_copy(&to, &copied), (100, 100));
         assert_eq!(counts(&writer).unwrap(), (150, 150));
+        drop((reader, writer));
+        drop(file);
     }
 
     /// Copies while a writer commits and empties the log after each commit:
