@@ -16,7 +16,7 @@
 //! bounded whatever the size of a database.
 
 use std::io::Write;
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::Path;
 use std::time::Duration;
 
@@ -64,7 +64,7 @@ pub(super) enum Route {
 /// state, while the server's writers go on (WAL). `facts` reads what the
 /// manifest needs from the source inside the same read transaction. The
 /// copy is a single file in rollback-journal mode (no `-wal`), not yet
-/// durable ([`super::files::sync_fs`]). Never writes to `from`. Databases
+/// durable ([`super::files::sync_fs`]). Never changes `from`'s content. Databases
 /// larger than `cap` bytes take the streaming path.
 pub(super) fn copy_database<T>(
     from: &Path,
@@ -168,11 +168,13 @@ fn snapshot_is_file(file: &std::fs::File, from: &Path, len: u64) -> Result<bool,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(BackupError::file(&wal, e)),
     }
-    let on_disk = file
-        .metadata()
-        .map_err(|e| BackupError::file(from, e))?
-        .len();
-    Ok(on_disk >= len && len >= HEADER_LEN as u64)
+    let opened = file.metadata().map_err(|e| BackupError::file(from, e))?;
+    // The path may name another file than the one opened before SQLite's
+    // connection (a Realm deleted and made again in between): then the
+    // snapshot is not of these bytes.
+    let named = std::fs::metadata(from).map_err(|e| BackupError::file(from, e))?;
+    let same = (opened.dev(), opened.ino()) == (named.dev(), named.ino());
+    Ok(same && opened.len() >= len && len >= HEADER_LEN as u64)
 }
 
 fn wal_path(db: &Path) -> std::path::PathBuf {
@@ -198,7 +200,16 @@ fn copy_file(
         .map_err(|e| BackupError::file(from, e))?;
     check_header(&head).map_err(|why| BackupError::file(from, Problem::Facts(why.into())))?;
     head[FORMAT_VERSIONS].fill(1);
-    copy_prefix_hashed(file, from, to, &head, len)
+    let (size, sha256) = copy_prefix_hashed(file, from, to, &head, len)?;
+    if size != len {
+        return Err(BackupError::file(
+            from,
+            Problem::Facts(format!(
+                "{size} bytes read where the snapshot has {len}: the file shrank"
+            )),
+        ));
+    }
+    Ok((size, sha256))
 }
 
 /// Whether `bytes` begins as an SQLite database does.
@@ -555,6 +566,22 @@ mod tests {
         assert_eq!(counts(&writer).unwrap(), (150, 150));
         drop((reader, writer));
         drop(file);
+    }
+
+    /// A path that names another file than the one opened (a Realm deleted
+    /// and made again meanwhile) is not copied from the file opened.
+    #[test]
+    fn a_file_replaced_under_its_path_is_not_the_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let (source, writer) = live_db(dir.path());
+        drop(writer);
+        let len = std::fs::metadata(&source).unwrap().len();
+        let file = std::fs::File::open(&source).unwrap();
+        assert!(snapshot_is_file(&file, &source, len).unwrap());
+        let other = dir.path().join("other.sqlite3");
+        std::fs::copy(&source, &other).unwrap();
+        std::fs::rename(&other, &source).unwrap();
+        assert!(!snapshot_is_file(&file, &source, len).unwrap());
     }
 
     /// Copies while a writer commits and empties the log after each commit:
