@@ -285,8 +285,8 @@ pub fn backup(
         realms: Vec::new(),
         checksum: None,
     };
+    let cap = options.memory_copy_cap.unwrap_or(MEMORY_COPY_CAP);
     let copied = parallel(&plan, copy_threads(), &|(from, rel, kind)| {
-        let cap = options.memory_copy_cap.unwrap_or(MEMORY_COPY_CAP);
         let Some(copied) = copy_unless_deleted(from, target, rel, *kind, cap)? else {
             return Ok(None);
         };

@@ -1,6 +1,6 @@
-//! The file work every operation shares: walking a tree, copying a plain file
-//! while hashing it, copying a live SQLite database with its online backup
-//! API, and making what was written durable.
+//! The file work every operation shares: walking a tree, copying a file
+//! while hashing it, and making what was written durable. Databases are
+//! copied as snapshots in `snapshot.rs`, on top of these.
 
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};

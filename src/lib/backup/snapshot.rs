@@ -95,56 +95,49 @@ pub(super) fn copy_database<T>(
         )
         .map_err(|e| cannot("read", e))?;
     let len = u64::from(pages) * u64::from(page_size);
-    if snapshot_is_file(&file, from, len)? {
-        let facts = facts(&source).map_err(|p| BackupError::file(from, p))?;
-        let (size, sha256) = copy_file(&file, from, to, len)?;
-        end_read(&source, from)?;
-        return Ok(Copied {
-            size,
-            sha256,
-            facts,
-            route: Route::File,
-        });
-    }
-    let written = if len <= cap {
-        let mut copy = open_memory_copy().map_err(sql_write(to))?;
-        backup_into(&source, &mut copy, from)?;
-        let facts = facts(&source).map_err(|p| BackupError::file(from, p))?;
-        end_read(&source, from)?;
-        let (size, sha256) = write_memory_copy(&mut copy, to)?;
-        Copied {
-            size,
-            sha256,
-            facts,
-            route: Route::Memory,
-        }
+    // Read in the same transaction as the copy, whichever way it goes.
+    let facts = facts(&source).map_err(|p| BackupError::file(from, p))?;
+    let route = if snapshot_is_file(&file, from, len)? {
+        Route::File
+    } else if len <= cap {
+        Route::Memory
     } else {
-        drop(create_file(to)?);
-        let mut copy = Connection::open(to).map_err(sql_write(to))?;
-        copy.pragma_update(None, "synchronous", "OFF")
-            .map_err(sql_write(to))?;
-        backup_into(&source, &mut copy, from)?;
-        let facts = facts(&source).map_err(|p| BackupError::file(from, p))?;
-        end_read(&source, from)?;
-        // The backup API leaves the copy's header claiming WAL mode, as its
-        // source's does; switching it back through SQLite rewrites it.
-        copy.query_row("PRAGMA journal_mode = DELETE", [], |r| {
-            r.get::<_, String>(0)
-        })
-        .map_err(sql_write(to))?;
-        copy.close().map_err(|(_, e)| sql_write(to)(e))?;
-        let (size, sha256) = hash_file(to).map_err(|p| BackupError::file(to, p))?;
-        if let Ok(file) = std::fs::File::open(to) {
-            start_writeback(&file);
+        Route::Streamed
+    };
+    let (size, sha256) = match route {
+        Route::File => copy_file(&file, from, to, len)?,
+        Route::Memory => {
+            let mut copy = open_memory_copy().map_err(sql_write(to))?;
+            backup_into(&source, &mut copy, from)?;
+            write_memory_copy(&mut copy, to)?
         }
-        Copied {
-            size,
-            sha256,
-            facts,
-            route: Route::Streamed,
+        Route::Streamed => {
+            drop(create_file(to)?);
+            let mut copy = Connection::open(to).map_err(sql_write(to))?;
+            copy.pragma_update(None, "synchronous", "OFF")
+                .map_err(sql_write(to))?;
+            backup_into(&source, &mut copy, from)?;
+            // The backup API leaves the copy's header claiming WAL mode, as
+            // its source's does; switching it back through SQLite rewrites it.
+            copy.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .map_err(sql_write(to))?;
+            copy.close().map_err(|(_, e)| sql_write(to)(e))?;
+            let hashed = hash_file(to).map_err(|p| BackupError::file(to, p))?;
+            if let Ok(file) = std::fs::File::open(to) {
+                start_writeback(&file);
+            }
+            hashed
         }
     };
-    Ok(written)
+    end_read(&source, from)?;
+    Ok(Copied {
+        size,
+        sha256,
+        facts,
+        route,
+    })
 }
 
 /// Whether the read transaction open on the database at `from` (`file`)
