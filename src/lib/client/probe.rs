@@ -567,18 +567,17 @@ async fn steps(options: &ProbeOptions, run: &mut Run) -> Result<(), Failure> {
 /// probe: a server that syncs is healthy even if this token may not delete
 /// Realms.
 pub(crate) async fn delete_realms(options: &ProbeOptions, base: &str, realms: &[String]) -> String {
+    let parsed = match reqwest::Url::parse(base) {
+        Ok(url) if !url.cannot_be_a_base() => url,
+        Ok(_) => return format!("kept: {base:?} cannot have a path"),
+        Err(e) => return format!("kept: {base:?} is not a URL: {e}"),
+    };
     let mut urls = Vec::new();
     for realm in realms {
-        let mut url = match reqwest::Url::parse(base) {
-            Ok(url) => url,
-            Err(e) => return format!("kept: {base:?} is not a URL: {e}"),
-        };
-        match url.path_segments_mut() {
-            Ok(mut path) => {
-                path.pop_if_empty()
-                    .extend(["api", "admin", "v1", "realms", realm]);
-            }
-            Err(()) => return format!("kept: {base:?} cannot have a path"),
+        let mut url = parsed.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty()
+                .extend(["api", "admin", "v1", "realms", realm]);
         }
         urls.push(url);
     }

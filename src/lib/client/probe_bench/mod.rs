@@ -232,6 +232,22 @@ impl Shared {
         }
     }
 
+    /// When each of `download`'s changesets that this bench sent left its
+    /// writer (others' changesets, such as a writer's table, are not timed).
+    fn sent_times(&self, download: &crate::protocol::Download) -> Vec<Instant> {
+        let Ok(map) = self.sent_at.read() else {
+            return Vec::new();
+        };
+        download
+            .changesets
+            .iter()
+            .filter_map(|entry| {
+                map.get(&(entry.origin_file_ident.get(), entry.origin_timestamp.get()))
+                    .copied()
+            })
+            .collect()
+    }
+
     /// Records latencies that ended at `arrived`, from when each changeset
     /// was sent.
     fn record_latencies(&self, arrived: Instant, sent: &[Instant]) {

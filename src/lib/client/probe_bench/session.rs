@@ -349,17 +349,10 @@ pub(super) async fn run_live(
                 Waited::End => break,
                 Waited::Message(m) => m,
             };
-        let mut starts = Vec::new();
-        if let ServerMessage::Download(d) = &message {
-            if let Ok(map) = shared.sent_at.read() {
-                for entry in &d.changesets {
-                    let key = (entry.origin_file_ident.get(), entry.origin_timestamp.get());
-                    if let Some(at) = map.get(&key) {
-                        starts.push(*at);
-                    }
-                }
-            }
-        }
+        let starts = match &message {
+            ServerMessage::Download(d) => shared.sent_times(d),
+            _ => Vec::new(),
+        };
         if let Err(e) = client.handle(message) {
             shared.error(error_key(&e));
             break;
@@ -430,18 +423,7 @@ pub(super) async fn run_parse_reader(
             Waited::Message(_) => continue,
         };
         let arrived = Instant::now();
-        let Ok(map) = shared.sent_at.read() else {
-            continue;
-        };
-        let starts: Vec<Instant> = download
-            .changesets
-            .iter()
-            .filter_map(|entry| {
-                map.get(&(entry.origin_file_ident.get(), entry.origin_timestamp.get()))
-                    .copied()
-            })
-            .collect();
-        drop(map);
+        let starts = shared.sent_times(&download);
         shared.record_latencies(arrived, &starts);
         let found = starts.len() as u64;
         out.received += found;
